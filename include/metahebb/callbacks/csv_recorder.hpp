@@ -1,0 +1,48 @@
+#pragma once
+/// Writes one CSV row per generation: generation, evaluations, best_loss, mean_loss,
+/// best_loss_so_far, sigma, diverged, non_finite, angle_deg (to a reference rule, or
+/// empty), seconds, then the optimiser's centre θ, one column per coefficient name.
+/// Rows are flushed as they are written, so a killed run keeps what it computed.
+
+#include <Eigen/Core>
+#include <fstream>
+#include <optional>
+#include <string>
+
+#include "../core/angle.hpp"
+#include "../core/errors.hpp"
+#include "../core/run_report.hpp"
+
+namespace metahebb::callbacks {
+
+class CsvRecorder {
+ public:
+  /// Opens (truncates) `path` now, so a bad path fails before the run starts.
+  explicit CsvRecorder(const std::string& path, std::optional<Eigen::VectorXd> reference = std::nullopt)
+      : out_(path), reference_(std::move(reference)) {
+    require(static_cast<bool>(out_), "csv path", path, "must be a writable file");
+    out_.precision(10);
+  }
+
+  void on_begin(const RunInfo& info) {
+    out_ << "generation,evaluations,best_loss,mean_loss,best_loss_so_far,sigma,diverged,non_finite,angle_deg,seconds";
+    if (info.parameter_names)
+      for (const auto& name : *info.parameter_names) out_ << ",\"" << name << '"';
+    out_ << '\n';
+  }
+
+  void on_generation(const GenerationReport& r) {
+    out_ << r.generation << ',' << r.evaluations << ',' << r.best_loss << ',' << r.mean_loss << ','
+         << r.best_loss_so_far << ',' << r.step_size << ',' << r.diverged << ',' << r.non_finite << ',';
+    if (reference_) out_ << angle_deg(r.mean_theta, *reference_);
+    out_ << ',' << r.elapsed_seconds;
+    for (Eigen::Index k = 0; k < r.mean_theta.size(); ++k) out_ << ',' << r.mean_theta[k];
+    out_ << '\n' << std::flush;
+  }
+
+ private:
+  std::ofstream out_;
+  std::optional<Eigen::VectorXd> reference_;
+};
+
+}  // namespace metahebb::callbacks

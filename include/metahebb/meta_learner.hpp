@@ -1,0 +1,185 @@
+#pragma once
+/// MetaLearner: task × loss × optimiser × executor, composed at compile time.
+///
+/// One generation: the optimiser proposes θ for every candidate (ask); the executor
+/// runs the task on every dataset, each simulation covering the whole population on
+/// that dataset; the loss scores every (candidate, dataset); losses are averaged
+/// over datasets in a fixed order and returned to the optimiser (tell); callbacks
+/// see a GenerationReport and may stop the run.
+
+#include <Eigen/Core>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/concepts/callback.hpp"
+#include "core/concepts/executor.hpp"
+#include "core/concepts/loss.hpp"
+#include "core/concepts/optimiser.hpp"
+#include "core/concepts/task.hpp"
+#include "core/errors.hpp"
+#include "core/run_report.hpp"
+#include "execution/serial.hpp"
+
+namespace metahebb {
+
+struct MetaLearnerOptions {
+  std::uint64_t seed = 0;           ///< seeds every dataset and initial weight (the optimiser has its own)
+  std::size_t max_generations = 0;  ///< 0: run until the optimiser or a callback stops
+};
+
+template <class TaskT, class LossT, class OptimiserT, class ExecutorT = SerialExecutor>
+class MetaLearner {
+  static_assert(check_task<TaskT>());
+  static_assert(check_loss<LossT, typename TaskT::observation>());
+  static_assert(check_optimiser<OptimiserT>());
+  static_assert(check_executor<ExecutorT>());
+
+ public:
+  using observation = typename TaskT::observation;
+
+  MetaLearner(TaskT task, LossT loss, OptimiserT optimiser, ExecutorT executor = {}, MetaLearnerOptions options = {})
+      : task_(std::move(task)), loss_(std::move(loss)), optimiser_(std::move(optimiser)),
+        executor_(std::move(executor)), options_(options) {
+    require(optimiser_.dimension() == task_.num_parameters(), "optimiser.dimension()", optimiser_.dimension(),
+            "must equal task.num_parameters() (" + std::to_string(task_.num_parameters()) + ")");
+    require(options_.max_generations <= 100000000, "max_generations", options_.max_generations, "must be <= 1e8");
+  }
+
+  const TaskT& task() const noexcept { return task_; }
+  const LossT& loss() const noexcept { return loss_; }
+  OptimiserT& optimiser() noexcept { return optimiser_; }
+  const OptimiserT& optimiser() const noexcept { return optimiser_; }
+
+  /// Scores a population without telling the optimiser: losses(c) is the mean over datasets.
+  /// `diverged` (if given) receives the number of diverged simulations.
+  Eigen::VectorXd evaluate(const Eigen::MatrixXd& thetas, std::size_t generation, std::size_t* diverged = nullptr) {
+    require(static_cast<std::size_t>(thetas.rows()) == task_.num_parameters(), "thetas.rows()", thetas.rows(),
+            "must equal task.num_parameters() (" + std::to_string(task_.num_parameters()) + ")");
+    const auto p = thetas.cols();
+    const std::size_t datasets = task_.num_datasets();
+    Eigen::MatrixXd per_dataset(p, static_cast<Eigen::Index>(datasets));
+    std::vector<std::size_t> diverged_per_dataset(datasets, 0);
+    std::vector<Eigen::VectorXd> columns(static_cast<std::size_t>(p));
+    for (Eigen::Index c = 0; c < p; ++c) columns[static_cast<std::size_t>(c)] = thetas.col(c);
+
+    executor_.for_each(datasets, [&](std::size_t d) {
+      const EvaluationContext ctx{options_.seed, generation, d};
+      const std::vector<observation> observed = task_.simulate(thetas, ctx);
+      for (Eigen::Index c = 0; c < p; ++c) {
+        const auto& o = observed[static_cast<std::size_t>(c)];
+        per_dataset(c, static_cast<Eigen::Index>(d)) = loss_(o, columns[static_cast<std::size_t>(c)]);
+        if (o.diverged()) ++diverged_per_dataset[d];
+      }
+    });
+    if (diverged) {
+      *diverged = 0;
+      for (auto count : diverged_per_dataset) *diverged += count;
+    }
+    return per_dataset.rowwise().mean();  // fixed summation order: independent of the executor
+  }
+
+  /// Runs until the optimiser, max_generations or a callback stops it.
+  template <class... Callbacks>
+  RunResult run(Callbacks&&... callbacks) {
+    static_assert((check_callback<std::remove_cvref_t<Callbacks>>() && ...));
+    using clock = std::chrono::steady_clock;
+    const auto start = clock::now();
+    const std::vector<std::string> names = task_.parameter_names();
+
+    RunInfo info;
+    info.num_parameters = task_.num_parameters();
+    info.population_size = optimiser_.population_size();
+    info.num_datasets = task_.num_datasets();
+    info.max_generations = options_.max_generations;
+    info.threads = executor_.concurrency();
+    info.seed = options_.seed;
+    info.parameter_names = &names;
+    (detail::call_on_begin(callbacks, info), ...);
+
+    RunResult result;
+    result.best_loss = std::numeric_limits<double>::infinity();
+    result.best_theta = optimiser_.mean();
+    std::size_t generation = optimiser_.generation();
+
+    while (true) {
+      if (Status s = optimiser_.status(); !s.running()) {
+        result.status = std::move(s);
+        break;
+      }
+      if (options_.max_generations != 0 && result.generations >= options_.max_generations) {
+        result.status = {StopCode::max_generations,
+                         "reached max_generations = " + std::to_string(options_.max_generations)};
+        break;
+      }
+      const Eigen::MatrixXd thetas = optimiser_.ask();
+      std::size_t diverged = 0;
+      const Eigen::VectorXd losses = evaluate(thetas, generation, &diverged);
+      optimiser_.tell(losses);
+      ++generation;
+      ++result.generations;
+      result.evaluations += static_cast<std::size_t>(thetas.cols());
+      result.simulations += static_cast<std::size_t>(thetas.cols()) * task_.num_datasets();
+      result.diverged_simulations += diverged;
+
+      std::size_t best = 0, non_finite = 0, finite = 0;
+      double best_loss = std::numeric_limits<double>::infinity(), sum = 0.0;
+      for (Eigen::Index c = 0; c < losses.size(); ++c) {
+        if (!std::isfinite(losses[c])) {
+          ++non_finite;
+          continue;
+        }
+        ++finite;
+        sum += losses[c];
+        if (losses[c] < best_loss) best_loss = losses[c], best = static_cast<std::size_t>(c);
+      }
+      result.non_finite_losses += non_finite;
+      if (best_loss < result.best_loss) {
+        result.best_loss = best_loss;
+        result.best_theta = thetas.col(static_cast<Eigen::Index>(best));
+      }
+      const Eigen::VectorXd mean_theta = optimiser_.mean();
+      [[maybe_unused]] const GenerationReport report{
+          .generation = result.generations,
+          .max_generations = options_.max_generations,
+          .evaluations = result.evaluations,
+          .simulations = result.simulations,
+          .thetas = thetas,
+          .losses = losses,
+          .best_candidate = best,
+          .best_loss = best_loss,
+          .mean_loss = finite ? sum / static_cast<double>(finite) : std::numeric_limits<double>::quiet_NaN(),
+          .diverged = diverged,
+          .non_finite = non_finite,
+          .step_size = optimiser_.step_size(),
+          .mean_theta = mean_theta,
+          .best_loss_so_far = result.best_loss,
+          .best_theta_so_far = result.best_theta,
+          .elapsed_seconds = std::chrono::duration<double>(clock::now() - start).count(),
+          .parameter_names = names};
+      const bool stop = (detail::call_on_generation(callbacks, report) | ... | false);
+      if (stop) {
+        result.status = {StopCode::callback,
+                         "a callback asked to stop after generation " + std::to_string(result.generations)};
+        break;
+      }
+    }
+    result.final_theta = optimiser_.mean();
+    result.seconds = std::chrono::duration<double>(clock::now() - start).count();
+    (detail::call_on_end(callbacks, result), ...);
+    return result;
+  }
+
+ private:
+  TaskT task_;
+  LossT loss_;
+  OptimiserT optimiser_;
+  ExecutorT executor_;
+  MetaLearnerOptions options_;
+};
+
+}  // namespace metahebb

@@ -1,0 +1,393 @@
+#pragma once
+/// CMA-ES with full covariance, as in Hansen, "The CMA Evolution Strategy: A Tutorial"
+/// (arXiv:1604.00772), non-active variant: only the μ best candidates get (positive)
+/// weights. Equation numbers below refer to that tutorial.
+///
+/// Non-finite losses (NaN, ±inf) are ranked last and counted; they never reach the
+/// state. A generation whose losses are all non-finite carries no ranking information,
+/// so it leaves mean, σ, C and the paths unchanged and only advances the generation
+/// (the next generation is sampled from fresh random streams). See docs/cmaes.md.
+
+// GCC 12 reports a false -Wmaybe-uninitialized inside Eigen 3.4's selfadjoint and
+// triangular matrix-vector kernels (used by SelfAdjointEigenSolver) when Eigen is on a
+// plain -I path. The state is read where Eigen is parsed, so this only helps when this
+// header is the first to include Eigen; -isystem (CMake's Eigen3::Eigen) avoids it always.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <Eigen/Core>
+#include <Eigen/Eigenvalues>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <limits>
+#include <numeric>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "../core/concepts/optimiser.hpp"
+#include "../core/errors.hpp"
+#include "../core/random.hpp"
+#include "status.hpp"
+
+namespace metahebb {
+
+/// Options of Cmaes. Zero means "default" or "unlimited" where stated.
+struct CmaesOptions {
+  double sigma0 = 0.1;                ///< initial step size σ (absolute, in θ units)
+  std::size_t population_size = 0;    ///< λ; 0 = 4 + ⌊3 ln n⌋
+  std::uint64_t seed = 0;             ///< key of the sampling streams
+  std::size_t max_generations = 0;    ///< 0 = unlimited
+  std::size_t max_evaluations = 0;    ///< 0 = unlimited
+  double target_loss = -std::numeric_limits<double>::infinity();  ///< stop when best loss <= this
+  double tolfun = 1e-12;              ///< stop when recent losses vary by less than this
+  std::size_t tolfun_generations = 0; ///< window of tolfun; 0 = 10 + ⌈30n/λ⌉
+  double tolx = 1e-12;                ///< stop when every axis of the search is below this
+  double max_condition = 1e14;        ///< stop when cond(C) exceeds this
+  double tolupsigma = 1e20;           ///< stop when σ/σ0 > tolupsigma·√λ_max(C)
+};
+
+class Cmaes {
+ public:
+  /// Largest dimension accepted: C, B and the population need O(n²) doubles each.
+  static constexpr long long max_dimension = 10000;
+  static constexpr long long max_population_size = 1000000;
+
+  explicit Cmaes(Eigen::VectorXd mean0, CmaesOptions options = {})
+      : options_(options) {
+    validate(mean0, options_);
+    n_ = static_cast<std::size_t>(mean0.size());
+    const double n = static_cast<double>(n_);
+
+    // Strategy parameters, tutorial Table 1 / eqs. (48)-(58) restricted to positive weights.
+    lambda_ = options_.population_size != 0
+                  ? options_.population_size
+                  : 4 + static_cast<std::size_t>(std::floor(3.0 * std::log(n)));
+    mu_ = lambda_ / 2;
+    weights_.resize(static_cast<Eigen::Index>(mu_));
+    const double lambda = static_cast<double>(lambda_);
+    for (std::size_t i = 0; i < mu_; ++i)
+      weights_[static_cast<Eigen::Index>(i)] =
+          std::log((lambda + 1.0) / 2.0) - std::log(static_cast<double>(i + 1));
+    weights_ /= weights_.sum();
+    mu_eff_ = 1.0 / weights_.squaredNorm();
+
+    c_sigma_ = (mu_eff_ + 2.0) / (n + mu_eff_ + 5.0);
+    d_sigma_ = 1.0 + 2.0 * std::max(0.0, std::sqrt((mu_eff_ - 1.0) / (n + 1.0)) - 1.0) + c_sigma_;
+    c_c_ = (4.0 + mu_eff_ / n) / (n + 4.0 + 2.0 * mu_eff_ / n);
+    c_1_ = 2.0 / ((n + 1.3) * (n + 1.3) + mu_eff_);
+    c_mu_ = std::min(1.0 - c_1_, 2.0 * (mu_eff_ - 2.0 + 1.0 / mu_eff_) / ((n + 2.0) * (n + 2.0) + mu_eff_));
+    chi_n_ = std::sqrt(n) * (1.0 - 1.0 / (4.0 * n) + 1.0 / (21.0 * n * n));
+    tolfun_generations_ = options_.tolfun_generations != 0
+                              ? options_.tolfun_generations
+                              : 10 + static_cast<std::size_t>(std::ceil(30.0 * n / lambda));
+
+    // State: m, σ, C = I (so B = I, D = 1), zero paths.
+    const auto en = static_cast<Eigen::Index>(n_);
+    mean_ = std::move(mean0);
+    sigma_ = options_.sigma0;
+    C_ = Eigen::MatrixXd::Identity(en, en);
+    B_ = Eigen::MatrixXd::Identity(en, en);
+    D_ = Eigen::VectorXd::Ones(en);
+    eigenvalues_ = Eigen::VectorXd::Ones(en);
+    inv_sqrt_C_ = Eigen::MatrixXd::Identity(en, en);
+    p_sigma_ = Eigen::VectorXd::Zero(en);
+    p_c_ = Eigen::VectorXd::Zero(en);
+    best_theta_ = mean_;
+    population_.resize(en, static_cast<Eigen::Index>(lambda_));
+    steps_.resize(en, static_cast<Eigen::Index>(lambda_));
+  }
+
+  /// The population of the current generation, one candidate per column.
+  /// Idempotent until tell(): candidate k of generation g is drawn from its own
+  /// stream (seed, g, k), so the population is a pure function of the state and does
+  /// not depend on the order in which candidates are evaluated. The reference stays
+  /// valid; the first ask() after tell() overwrites it with the next generation.
+  const Eigen::MatrixXd& ask() {
+    if (!sampled_) sample();
+    return population_;
+  }
+
+  /// Receives one loss per column of ask() and updates the distribution.
+  void tell(const Eigen::VectorXd& losses) {
+    if (static_cast<std::size_t>(losses.size()) != lambda_)
+      throw invalid_configuration("cmaes.losses.size()", std::to_string(losses.size()),
+                                  "must equal population_size " + std::to_string(lambda_));
+    if (!sampled_) sample();  // the population is deterministic, so telling without asking is well defined
+
+    // Rank: finite losses ascending, then non-finite ones; ties by index so the order is total
+    // (a NaN inside a comparator would break strict weak ordering).
+    std::vector<Eigen::Index> order(lambda_);
+    std::iota(order.begin(), order.end(), Eigen::Index{0});
+    std::sort(order.begin(), order.end(), [&losses](Eigen::Index a, Eigen::Index b) {
+      const bool fa = std::isfinite(losses[a]), fb = std::isfinite(losses[b]);
+      if (fa != fb) return fa;
+      if (fa && losses[a] != losses[b]) return losses[a] < losses[b];
+      return a < b;
+    });
+
+    non_finite_count_ = 0;
+    for (Eigen::Index k = 0; k < losses.size(); ++k)
+      if (!std::isfinite(losses[k])) ++non_finite_count_;
+    total_non_finite_ += non_finite_count_;
+    evaluations_ += lambda_;
+
+    const bool any_finite = non_finite_count_ < lambda_;
+    double generation_best = std::numeric_limits<double>::infinity();
+    double generation_worst = -std::numeric_limits<double>::infinity();
+    if (any_finite) {
+      generation_best = losses[order.front()];
+      generation_worst = losses[order[lambda_ - non_finite_count_ - 1]];
+      if (generation_best < best_loss_) {
+        best_loss_ = generation_best;
+        best_theta_ = population_.col(order.front());
+        has_best_ = true;
+      }
+      update(order);
+    }
+
+    best_history_.push_back(generation_best);
+    while (best_history_.size() > tolfun_generations_) best_history_.pop_front();
+    ++generation_;
+    sampled_ = false;
+    if (status_.running()) status_ = check_stop(any_finite ? generation_worst - generation_best
+                                                           : std::numeric_limits<double>::infinity());
+  }
+
+  /// Running, or why the search stopped. Latched: once stopped it stays stopped
+  /// (further ask/tell calls still work but do not clear it).
+  const Status& status() const noexcept { return status_; }
+
+  const Eigen::VectorXd& mean() const noexcept { return mean_; }
+  double step_size() const noexcept { return sigma_; }
+  const Eigen::MatrixXd& covariance() const noexcept { return C_; }
+  const Eigen::VectorXd& p_sigma() const noexcept { return p_sigma_; }
+  const Eigen::VectorXd& p_c() const noexcept { return p_c_; }
+  /// Eigenvalues of C (ascending), as used for the current sampling.
+  const Eigen::VectorXd& eigenvalues() const noexcept { return eigenvalues_; }
+  /// λ_max / λ_min of C; +inf if C lost positive definiteness.
+  double condition_number() const noexcept {
+    const double lo = eigenvalues_.minCoeff();
+    return lo > 0.0 ? eigenvalues_.maxCoeff() / lo : std::numeric_limits<double>::infinity();
+  }
+
+  std::size_t dimension() const noexcept { return n_; }
+  std::size_t population_size() const noexcept { return lambda_; }
+  std::size_t parents() const noexcept { return mu_; }
+  /// Number of completed tell() calls.
+  std::size_t generation() const noexcept { return generation_; }
+  /// Losses received so far (λ per generation, non-finite ones included).
+  std::size_t evaluations() const noexcept { return evaluations_; }
+  /// Non-finite losses in the last generation told.
+  std::size_t non_finite_count() const noexcept { return non_finite_count_; }
+  std::size_t total_non_finite() const noexcept { return total_non_finite_; }
+
+  /// Best finite loss seen so far (+inf before any) and the candidate that produced it
+  /// (mean0 before any; see has_best()).
+  double best_loss() const noexcept { return best_loss_; }
+  const Eigen::VectorXd& best_theta() const noexcept { return best_theta_; }
+  bool has_best() const noexcept { return has_best_; }
+
+  const Eigen::VectorXd& weights() const noexcept { return weights_; }
+  double mu_eff() const noexcept { return mu_eff_; }
+  double c_sigma() const noexcept { return c_sigma_; }
+  double d_sigma() const noexcept { return d_sigma_; }
+  double c_c() const noexcept { return c_c_; }
+  double c_1() const noexcept { return c_1_; }
+  double c_mu() const noexcept { return c_mu_; }
+  double chi_n() const noexcept { return chi_n_; }
+  std::size_t tolfun_generations() const noexcept { return tolfun_generations_; }
+  const CmaesOptions& options() const noexcept { return options_; }
+
+ private:
+  static void validate(const Eigen::VectorXd& mean0, const CmaesOptions& o) {
+    require_count("cmaes.mean0.size()", static_cast<long long>(mean0.size()), 1, max_dimension);
+    for (Eigen::Index i = 0; i < mean0.size(); ++i)
+      if (!std::isfinite(mean0[i]))
+        throw invalid_configuration("cmaes.mean0[" + std::to_string(i) + "]", detail::format_value(mean0[i]),
+                                    "must be finite");
+    require_positive("cmaes.sigma0", o.sigma0);
+    require(o.population_size == 0 ||
+                (o.population_size >= 2 && o.population_size <= static_cast<std::size_t>(max_population_size)),
+            "cmaes.population_size", o.population_size,
+            "must be 0 (default 4 + floor(3 ln n)) or an integer in [2, " +
+                std::to_string(max_population_size) + "]");
+    require(!std::isnan(o.target_loss), "cmaes.target_loss", o.target_loss, "must not be NaN");
+    require_non_negative("cmaes.tolfun", o.tolfun);
+    require_non_negative("cmaes.tolx", o.tolx);
+    require(!std::isnan(o.max_condition) && o.max_condition >= 1.0, "cmaes.max_condition", o.max_condition,
+            "must be >= 1 (+inf disables the criterion)");
+    require(!std::isnan(o.tolupsigma) && o.tolupsigma > 0.0, "cmaes.tolupsigma", o.tolupsigma,
+            "must be > 0 (+inf disables the criterion)");
+  }
+
+  void sample() {
+    const auto en = static_cast<Eigen::Index>(n_);
+    Eigen::VectorXd z(en);
+    for (std::size_t k = 0; k < lambda_; ++k) {
+      RandomStream stream(StreamKey{options_.seed, generation_, k, 0, Purpose::optimiser});
+      stream.fill_normal(z);
+      const auto col = static_cast<Eigen::Index>(k);
+      steps_.col(col).noalias() = B_ * D_.cwiseProduct(z);  // y ~ N(0, C)
+      population_.col(col) = mean_ + sigma_ * steps_.col(col);
+    }
+    sampled_ = true;
+  }
+
+  void update(const std::vector<Eigen::Index>& order) {
+    const auto en = static_cast<Eigen::Index>(n_);
+    Eigen::MatrixXd y_sel(en, static_cast<Eigen::Index>(mu_));
+    for (std::size_t i = 0; i < mu_; ++i) y_sel.col(static_cast<Eigen::Index>(i)) = steps_.col(order[i]);
+    const Eigen::VectorXd y_w = y_sel * weights_;
+
+    mean_ += sigma_ * y_w;  // (41) with c_m = 1
+
+    // (43): conjugate path uses C^{-1/2} of the distribution the candidates came from.
+    p_sigma_ = (1.0 - c_sigma_) * p_sigma_ +
+               std::sqrt(c_sigma_ * (2.0 - c_sigma_) * mu_eff_) * (inv_sqrt_C_ * y_w);
+    ++updates_;
+
+    // h_σ stalls p_c when ‖p_σ‖ is large, which prevents C growing too fast along p_c
+    // right after a σ increase; the denominator corrects the zero initialisation of p_σ.
+    const double norm_ps = p_sigma_.norm();
+    const double bias = std::sqrt(1.0 - std::pow(1.0 - c_sigma_, 2.0 * static_cast<double>(updates_)));
+    const bool h_sigma = norm_ps / bias < (1.4 + 2.0 / (static_cast<double>(n_) + 1.0)) * chi_n_;
+
+    // (45)
+    p_c_ = (1.0 - c_c_) * p_c_;
+    if (h_sigma) p_c_ += std::sqrt(c_c_ * (2.0 - c_c_) * mu_eff_) * y_w;
+
+    // (47) with Σw = 1; δ(h_σ) compensates the variance lost by stalling p_c.
+    const double delta_h = h_sigma ? 0.0 : c_c_ * (2.0 - c_c_);
+    C_ *= 1.0 + c_1_ * delta_h - c_1_ - c_mu_;
+    C_.noalias() += c_1_ * p_c_ * p_c_.transpose();
+    C_.noalias() += c_mu_ * (y_sel * weights_.asDiagonal() * y_sel.transpose());
+    C_ = 0.5 * (C_ + C_.transpose()).eval();  // rounding makes C slightly asymmetric
+
+    // (44)
+    sigma_ *= std::exp(c_sigma_ / d_sigma_ * (norm_ps / chi_n_ - 1.0));
+
+    if (C_.allFinite()) decompose();
+  }
+
+  // C = B diag(D²) Bᵀ. Eigenvalues that rounding pushed to ≤ 0 are floored for sampling
+  // only; condition_number() still reports them (as +inf) so the run stops.
+  void decompose() {
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(C_);
+    if (solver.info() != Eigen::Success) {
+      eigenvalues_.setConstant(std::numeric_limits<double>::quiet_NaN());
+      return;
+    }
+    eigenvalues_ = solver.eigenvalues();
+    B_ = solver.eigenvectors();
+    D_ = eigenvalues_.cwiseMax(std::numeric_limits<double>::min()).cwiseSqrt();
+    inv_sqrt_C_.noalias() = B_ * D_.cwiseInverse().asDiagonal() * B_.transpose();
+  }
+
+  static std::string fmt(double value) {
+    std::ostringstream out;
+    out.precision(6);
+    out << value;
+    return out.str();
+  }
+
+  Status check_stop(double generation_range) const {
+    if (!mean_.allFinite() || !std::isfinite(sigma_) || !C_.allFinite() || !eigenvalues_.allFinite())
+      return {StopCode::non_finite_state,
+              "mean, sigma or covariance became non-finite in generation " + std::to_string(generation_)};
+    if (best_loss_ <= options_.target_loss)
+      return {StopCode::target_loss,
+              "best loss " + fmt(best_loss_) + " <= target_loss " + fmt(options_.target_loss)};
+    if (options_.max_evaluations != 0 && evaluations_ >= options_.max_evaluations)
+      return {StopCode::max_evaluations, std::to_string(evaluations_) + " evaluations reached max_evaluations " +
+                                             std::to_string(options_.max_evaluations)};
+    if (options_.max_generations != 0 && generation_ >= options_.max_generations)
+      return {StopCode::max_generations, std::to_string(generation_) + " generations reached max_generations " +
+                                             std::to_string(options_.max_generations)};
+    if (best_history_.size() >= tolfun_generations_) {
+      const auto [lo, hi] = std::minmax_element(best_history_.begin(), best_history_.end());
+      const double history_range = std::isfinite(*lo) && std::isfinite(*hi)
+                                       ? *hi - *lo
+                                       : std::numeric_limits<double>::infinity();
+      if (history_range < options_.tolfun && generation_range < options_.tolfun)
+        return {StopCode::tolfun, "best losses of the last " + std::to_string(tolfun_generations_) +
+                                      " generations vary by " + fmt(history_range) +
+                                      " and the last generation's losses by " + fmt(generation_range) +
+                                      ", both < tolfun " + fmt(options_.tolfun)};
+    }
+    const double x_scale = sigma_ * std::max(p_c_.lpNorm<Eigen::Infinity>(), std::sqrt(C_.diagonal().maxCoeff()));
+    if (x_scale < options_.tolx)
+      return {StopCode::tolx,
+              "sigma * max(|p_c|_inf, sqrt(max C_ii)) = " + fmt(x_scale) + " < tolx " + fmt(options_.tolx)};
+    const double condition = condition_number();
+    if (condition > options_.max_condition)
+      return {StopCode::condition_number,
+              "condition number of C " + fmt(condition) + " > max_condition " + fmt(options_.max_condition)};
+    const double growth = sigma_ / options_.sigma0;
+    const double growth_limit = options_.tolupsigma * std::sqrt(eigenvalues_.maxCoeff());
+    if (growth > growth_limit)
+      return {StopCode::sigma_blowup, "sigma / sigma0 = " + fmt(growth) +
+                                          " > tolupsigma * sqrt(max eigenvalue of C) = " + fmt(growth_limit) +
+                                          " (sigma0 probably far too small)"};
+    return {};
+  }
+
+  CmaesOptions options_;
+
+  // Strategy parameters (fixed after construction).
+  std::size_t n_ = 0;
+  std::size_t lambda_ = 0;
+  std::size_t mu_ = 0;
+  Eigen::VectorXd weights_;
+  double mu_eff_ = 0.0;
+  double c_sigma_ = 0.0;
+  double d_sigma_ = 0.0;
+  double c_c_ = 0.0;
+  double c_1_ = 0.0;
+  double c_mu_ = 0.0;
+  double chi_n_ = 0.0;
+  std::size_t tolfun_generations_ = 0;
+
+  // Distribution state (what a checkpoint needs, with generation_ and evaluations_).
+  Eigen::VectorXd mean_;
+  double sigma_ = 0.0;
+  Eigen::MatrixXd C_;
+  Eigen::VectorXd p_sigma_;
+  Eigen::VectorXd p_c_;
+  std::size_t updates_ = 0;  // updates of p_σ; differs from generation_ after all-non-finite generations
+
+  // Derived from C by decompose().
+  Eigen::MatrixXd B_;
+  Eigen::VectorXd D_;
+  Eigen::VectorXd eigenvalues_;
+  Eigen::MatrixXd inv_sqrt_C_;
+
+  // Current generation.
+  Eigen::MatrixXd population_;  // x_k = m + σ y_k
+  Eigen::MatrixXd steps_;       // y_k = B D z_k
+  bool sampled_ = false;
+
+  // Bookkeeping.
+  std::size_t generation_ = 0;
+  std::size_t evaluations_ = 0;
+  std::size_t non_finite_count_ = 0;
+  std::size_t total_non_finite_ = 0;
+  double best_loss_ = std::numeric_limits<double>::infinity();
+  Eigen::VectorXd best_theta_;
+  bool has_best_ = false;
+  std::deque<double> best_history_;  // best finite loss per generation (+inf if none)
+  Status status_;
+};
+
+static_assert(check_optimiser<Cmaes>());
+
+}  // namespace metahebb

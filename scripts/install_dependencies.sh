@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what metahebb needs to build, test and benchmark on Debian bookworm
+# (or a derivative). Safe to run again: does nothing when all are installed.
+set -euo pipefail
+
+packages=(cmake g++ make libeigen3-dev libxsimd-dev catch2 libbenchmark-dev)
+
+installed() {
+  [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
+}
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "install_dependencies.sh: not a Debian system; install by hand: ${packages[*]}" >&2
+  exit 1
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  installed "$package" || missing+=("$package")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install_dependencies.sh: all dependencies are installed"
+  exit 0
+fi
+
+if [[ $(id -u) -eq 0 ]]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+  as_root=(sudo)
+else
+  echo "install_dependencies.sh: missing ${missing[*]}; run as root (sudo is not available)" >&2
+  exit 1
+fi
+
+echo "install_dependencies.sh: installing ${missing[*]}"
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+  apt-get install -y --no-install-recommends "${packages[@]}"
