@@ -58,7 +58,7 @@ int main(int argc, char** argv) try {
 
   const Eigen::VectorXd oja = rules::oja(task.basis());
   callbacks::ProgressLine progress(std::max<std::size_t>(generations / 30, 1));
-  progress.with_reference(oja, "angle to Oja");
+  progress.with_reference(oja, "angle to Oja (deg)");
   const std::string csv = cli.get<std::string>("csv");
   const RunResult result = csv.empty() ? learner.run(progress) : learner.run(progress, callbacks::CsvRecorder(csv, oja));
 

@@ -125,7 +125,7 @@ TEST_CASE("progress lines go to the given stream and end with the reason", "[met
   callbacks::ProgressLine progress(1, out);
   progress.with_reference(rules::oja(VolterraBasis::pre_post_weight()), "angle to Oja");
   learner.run(progress);
-  CHECK_THAT(out.str(), Catch::Contains("gen     3/3") && Catch::Contains("angle to Oja") &&
+  CHECK_THAT(out.str(), Catch::Contains("gen     3/3") && Catch::Contains("angle to Oja ") &&
                             Catch::Contains("stopped after 3 generations") && Catch::Contains("max_generations = 3"));
 }
 

@@ -161,7 +161,8 @@ class MetaLearner {
           .best_theta_so_far = result.best_theta,
           .elapsed_seconds = std::chrono::duration<double>(clock::now() - start).count(),
           .parameter_names = names};
-      const bool stop = (detail::call_on_generation(callbacks, report) | ... | false);
+      bool stop = false;  // every callback sees every generation, even after one asked to stop
+      ((stop = detail::call_on_generation(callbacks, report) || stop), ...);
       if (stop) {
         result.status = {StopCode::callback,
                          "a callback asked to stop after generation " + std::to_string(result.generations)};

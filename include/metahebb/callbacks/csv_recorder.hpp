@@ -1,31 +1,38 @@
 #pragma once
 /// Writes one CSV row per generation: generation, evaluations, best_loss, mean_loss,
-/// best_loss_so_far, sigma, diverged, non_finite, angle_deg (to a reference rule, or
-/// empty), seconds, then the optimiser's centre θ, one column per coefficient name.
+/// best_loss_so_far, sigma, diverged, non_finite, seconds, one column per metric
+/// (e.g. angle_deg to a reference rule), then the optimiser's centre θ, one column per
+/// coefficient name.
 /// Rows are flushed as they are written, so a killed run keeps what it computed.
 
 #include <Eigen/Core>
 #include <fstream>
-#include <optional>
 #include <string>
+#include <vector>
 
 #include "../core/angle.hpp"
 #include "../core/errors.hpp"
 #include "../core/run_report.hpp"
+#include "metric.hpp"
 
 namespace metahebb::callbacks {
 
 class CsvRecorder {
  public:
   /// Opens (truncates) `path` now, so a bad path fails before the run starts.
-  explicit CsvRecorder(const std::string& path, std::optional<Eigen::VectorXd> reference = std::nullopt)
-      : out_(path), reference_(std::move(reference)) {
+  explicit CsvRecorder(const std::string& path, std::vector<Metric> metrics = {})
+      : out_(path), metrics_(std::move(metrics)) {
     require(static_cast<bool>(out_), "csv path", path, "must be a writable file");
     out_.precision(10);
   }
 
+  /// With one metric, angle_deg: the angle between θ and `reference`.
+  CsvRecorder(const std::string& path, Eigen::VectorXd reference)
+      : CsvRecorder(path, std::vector<Metric>{angle_to("angle_deg", std::move(reference))}) {}
+
   void on_begin(const RunInfo& info) {
-    out_ << "generation,evaluations,best_loss,mean_loss,best_loss_so_far,sigma,diverged,non_finite,angle_deg,seconds";
+    out_ << "generation,evaluations,best_loss,mean_loss,best_loss_so_far,sigma,diverged,non_finite,seconds";
+    for (const auto& metric : metrics_) out_ << ',' << metric.name;
     if (info.parameter_names)
       for (const auto& name : *info.parameter_names) out_ << ",\"" << name << '"';
     out_ << '\n';
@@ -33,16 +40,16 @@ class CsvRecorder {
 
   void on_generation(const GenerationReport& r) {
     out_ << r.generation << ',' << r.evaluations << ',' << r.best_loss << ',' << r.mean_loss << ','
-         << r.best_loss_so_far << ',' << r.step_size << ',' << r.diverged << ',' << r.non_finite << ',';
-    if (reference_) out_ << angle_deg(r.mean_theta, *reference_);
-    out_ << ',' << r.elapsed_seconds;
+         << r.best_loss_so_far << ',' << r.step_size << ',' << r.diverged << ',' << r.non_finite << ','
+         << r.elapsed_seconds;
+    for (const auto& metric : metrics_) out_ << ',' << metric.value(r);
     for (Eigen::Index k = 0; k < r.mean_theta.size(); ++k) out_ << ',' << r.mean_theta[k];
     out_ << '\n' << std::flush;
   }
 
  private:
   std::ofstream out_;
-  std::optional<Eigen::VectorXd> reference_;
+  std::vector<Metric> metrics_;
 };
 
 }  // namespace metahebb::callbacks

@@ -5,11 +5,12 @@
 #include <Eigen/Core>
 #include <cstdio>
 #include <iostream>
-#include <optional>
 #include <ostream>
+#include <vector>
 
 #include "../core/angle.hpp"
 #include "../core/run_report.hpp"
+#include "metric.hpp"
 
 namespace metahebb::callbacks {
 
@@ -19,8 +20,12 @@ class ProgressLine {
 
   /// Also print the angle between the optimiser's centre θ and `reference` (e.g. Oja's rule).
   ProgressLine& with_reference(Eigen::VectorXd reference, std::string label = "angle") {
-    reference_ = std::move(reference);
-    label_ = std::move(label);
+    return with(angle_to(std::move(label), std::move(reference)));
+  }
+
+  /// Also print `metric` on every line.
+  ProgressLine& with(Metric metric) {
+    metrics_.push_back(std::move(metric));
     return *this;
   }
 
@@ -39,8 +44,8 @@ class ProgressLine {
                   r.best_loss, r.mean_loss, r.best_loss_so_far, r.step_size, r.diverged,
                   static_cast<std::size_t>(r.losses.size()) * (r.simulations / std::max<std::size_t>(r.evaluations, 1)));
     *out_ << line;
-    if (reference_) {
-      std::snprintf(line, sizeof line, "  %s %.1f deg", label_.c_str(), angle_deg(r.mean_theta, *reference_));
+    for (const auto& metric : metrics_) {
+      std::snprintf(line, sizeof line, "  %s %.3g", metric.name.c_str(), metric.value(r));
       *out_ << line;
     }
     std::snprintf(line, sizeof line, "  %.1f s", r.elapsed_seconds);
@@ -63,8 +68,7 @@ class ProgressLine {
  private:
   std::size_t every_;
   std::ostream* out_;
-  std::optional<Eigen::VectorXd> reference_;
-  std::string label_;
+  std::vector<Metric> metrics_;
 };
 
 }  // namespace metahebb::callbacks

@@ -20,6 +20,7 @@
 #include "../inputs/rotated_gaussian.hpp"
 #include "../neurons/linear_rate.hpp"
 #include "../rules/volterra.hpp"
+#include "../rules/volterra_batch_update.hpp"
 
 namespace metahebb {
 
@@ -103,24 +104,20 @@ class BasicPrincipalVectorTask {
 
   /// Population path: all moments ⟨x^α y^β⟩ of the batch from one matrix product.
   std::vector<observation> simulate(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx) const {
-    MomentScratch scratch;
+    VolterraBatchScratch<Scalar> scratch;
     return run(thetas, ctx, [this, &scratch](const Matrix& x, const Matrix& y, const Matrix& w,
                                              const Eigen::MatrixXd& th, Matrix& dw) {
-      moment_update(x, y, w, th, dw, scratch);
+      volterra_batch_update(basis_, x, y, w, th, dw, scratch);
     });
   }
 
   /// Reference path: the rule evaluated synapse by synapse, sample by sample.
   std::vector<observation> simulate_per_sample(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx) const {
     return run(thetas, ctx, [this](const Matrix& x, const Matrix& y, const Matrix& w, const Eigen::MatrixXd& th,
-                                   Matrix& dw) { per_sample_update(x, y, w, th, dw); });
+                                   Matrix& dw) { volterra_batch_update_per_sample(basis_, x, y, w, th, dw); });
   }
 
  private:
-  struct MomentScratch {
-    Matrix x_powers, y_powers, moments, w_powers;
-  };
-
   RandomStream dataset_stream(const EvaluationContext& ctx) const {
     const std::uint64_t generation = config_.fresh_datasets ? ctx.generation : 0;
     return RandomStream(ctx.seed, Purpose::dataset, generation, 0, ctx.dataset);
@@ -167,64 +164,6 @@ class BasicPrincipalVectorTask {
       o.steps = config_.steps;
     }
     return out;
-  }
-
-  // dw(j, c) = Σ_δ w_jc^δ Σ_{α,β} A_{αβδ,c} M_{αβ,jc},  M_{αβ,jc} = ⟨x_j^α y_c^β⟩_batch.
-  // Every M is one entry of [1, X, X∘X, …]ᵀ [1, Y, Y∘Y, …] / N_b.
-  void moment_update(const Matrix& x, const Matrix& y, const Matrix& w, const Eigen::MatrixXd& thetas, Matrix& dw,
-                     MomentScratch& s) const {
-    const Eigen::Index nb = x.rows(), n = x.cols(), p = y.cols();
-    const int max_a = basis_.factor(0).max_order, max_b = basis_.factor(1).max_order;
-    s.x_powers.resize(nb, 1 + max_a * n);
-    s.y_powers.resize(nb, 1 + max_b * p);
-    s.x_powers.col(0).setOnes();
-    s.y_powers.col(0).setOnes();
-    if (max_a >= 1) s.x_powers.middleCols(1, n) = x;
-    for (int a = 2; a <= max_a; ++a)
-      s.x_powers.middleCols(1 + (a - 1) * n, n) = s.x_powers.middleCols(1 + (a - 2) * n, n).cwiseProduct(x);
-    if (max_b >= 1) s.y_powers.middleCols(1, p) = y;
-    for (int b = 2; b <= max_b; ++b)
-      s.y_powers.middleCols(1 + (b - 1) * p, p) = s.y_powers.middleCols(1 + (b - 2) * p, p).cwiseProduct(y);
-    s.moments.noalias() = s.x_powers.transpose() * s.y_powers;
-    s.moments /= static_cast<Scalar>(nb);
-
-    // A plain loop per term over the synapses, on raw pointers: at small N, Eigen's
-    // per-expression overhead would dominate; at large N the inner loop vectorises.
-    const Eigen::Index rows = s.moments.rows();
-    const int max_d = basis_.factor(2).max_order;
-    s.w_powers.resize(n, max_d + 1);
-    for (Eigen::Index c = 0; c < p; ++c) {
-      s.w_powers.col(0).setOnes();
-      for (int d = 1; d <= max_d; ++d) s.w_powers.col(d) = s.w_powers.col(d - 1).cwiseProduct(w.col(c));
-      Scalar* out = dw.col(c).data();
-      std::fill(out, out + n, Scalar(0));
-      for (std::size_t k = 0; k < basis_.size(); ++k) {
-        const auto coefficient = static_cast<Scalar>(thetas(static_cast<Eigen::Index>(k), c));
-        if (coefficient == Scalar(0)) continue;
-        const int a = basis_.exponent(k, 0), b = basis_.exponent(k, 1);
-        const Eigen::Index column = b == 0 ? 0 : 1 + (b - 1) * p + c;
-        const Scalar* w_power = s.w_powers.col(basis_.exponent(k, 2)).data();
-        if (a == 0) {  // ⟨y^b⟩ does not depend on the synapse
-          const Scalar m = coefficient * s.moments(0, column);
-          for (Eigen::Index j = 0; j < n; ++j) out[j] += m * w_power[j];
-        } else {
-          const Scalar* m = s.moments.data() + column * rows + 1 + (a - 1) * n;
-          for (Eigen::Index j = 0; j < n; ++j) out[j] += coefficient * m[j] * w_power[j];
-        }
-      }
-    }
-  }
-
-  void per_sample_update(const Matrix& x, const Matrix& y, const Matrix& w, const Eigen::MatrixXd& thetas,
-                         Matrix& dw) const {
-    dw.setZero();
-    for (Eigen::Index c = 0; c < y.cols(); ++c)
-      for (Eigen::Index s = 0; s < x.rows(); ++s)
-        for (Eigen::Index j = 0; j < x.cols(); ++j) {
-          const Scalar factors[3] = {x(s, j), y(s, c), w(j, c)};
-          dw(j, c) += basis_.template evaluate<Scalar>(thetas.col(c), factors);
-        }
-    dw /= static_cast<Scalar>(x.rows());
   }
 
   PrincipalVectorConfig config_;

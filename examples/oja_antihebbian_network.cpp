@@ -1,0 +1,93 @@
+// Two co-active rules in a two-layer rate network (Confavreux et al. 2020, §3.2, Fig. 2).
+//
+// CMA-ES searches the 54 coefficients of two Volterra rules at once: A on the feedforward
+// synapses (x_j, y_i, w_ij) and B on the hierarchical lateral synapses (y_i, y_j, ŵ_ij).
+// The loss (Eq. 9) asks output i to carry the i-th principal vector. The reference pair
+// is Oja's rule (A) and the anti-Hebbian rule (B). The last stdout line is a JSON summary.
+
+#include <metahebb/callbacks/csv_recorder.hpp>
+#include <metahebb/callbacks/progress_line.hpp>
+#include <metahebb/core/angle.hpp>
+#include <metahebb/execution/threads.hpp>
+#include <metahebb/io/command_line.hpp>
+#include <metahebb/losses/l1_penalty.hpp>
+#include <metahebb/losses/principal_vectors_distance.hpp>
+#include <metahebb/losses/sum.hpp>
+#include <metahebb/meta_learner.hpp>
+#include <metahebb/optim/cmaes.hpp>
+#include <metahebb/tasks/hierarchical_pca.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+using namespace metahebb;
+
+int main(int argc, char** argv) try {
+  const CommandLine cli(argc, argv, "Rediscover Oja's and the anti-Hebbian rule together (Confavreux et al. 2020, section 3.2).",
+                        {{"inputs", "5", "number of input neurons N"},
+                         {"outputs", "5", "number of output neurons M (M <= N)"},
+                         {"seed", "1", "random seed (datasets, initial rules, CMA-ES)"},
+                         {"generations", "1500", "CMA-ES generations"},
+                         {"datasets", "20", "datasets per candidate pair of rules"},
+                         {"steps", "800", "batch updates per dataset"},
+                         {"l1", "0.03", "L1 penalty weight on the coefficients"},
+                         {"sigma", "0.1", "initial CMA-ES step size"},
+                         {"threads", "0", "worker threads (0: all cores)"},
+                         {"csv", "", "write one row per generation to this file"}});
+  if (cli.help()) return 0;
+
+  HierarchicalPcaConfig config;
+  config.input.inputs = cli.get<std::size_t>("inputs");
+  config.outputs = cli.get<std::size_t>("outputs");
+  config.datasets = cli.get<std::size_t>("datasets");
+  config.steps = cli.get<std::size_t>("steps");
+  const HierarchicalPcaTask task(config);
+  const PlasticGroups& groups = task.groups();
+  const auto seed = cli.get<std::uint64_t>("seed");
+  const auto threads = cli.get<std::size_t>("threads");
+
+  RandomStream start(seed, Purpose::user);  // both rules start at N(0, 0.1²)
+  Eigen::VectorXd theta0(static_cast<Eigen::Index>(task.num_parameters()));
+  start.fill_normal(theta0);
+  theta0 *= 0.1;
+
+  CmaesOptions cmaes_options;
+  cmaes_options.sigma0 = cli.get<double>("sigma");
+  cmaes_options.seed = seed;
+  MetaLearner learner(task, Sum(PrincipalVectorsDistance(), L1Penalty(cli.get<double>("l1"))),
+                      Cmaes(theta0, cmaes_options), ThreadExecutor(threads),
+                      {.seed = seed, .max_generations = cli.get<std::size_t>("generations")});
+
+  const Eigen::VectorXd reference = task.oja_anti_hebbian();
+  const Eigen::VectorXd oja = groups.slice(reference, "feedforward");
+  const Eigen::VectorXd anti_hebbian = groups.slice(reference, "lateral");
+  const auto lateral_offset = static_cast<Eigen::Index>(groups.offset(groups.index("lateral")));
+  const std::vector<callbacks::Metric> angles{
+      callbacks::angle_to("angle_feedforward_deg", oja, 0),
+      callbacks::angle_to("angle_lateral_deg", anti_hebbian, lateral_offset)};
+  callbacks::ProgressLine progress(std::max<std::size_t>(cli.get<std::size_t>("generations") / 30, 1));
+  for (const auto& angle : angles) progress.with(angle);
+  const std::string csv = cli.get<std::string>("csv");
+  const RunResult result = csv.empty() ? learner.run(progress) : learner.run(progress, callbacks::CsvRecorder(csv, angles));
+
+  // Score the final pair and the reference pair on unseen datasets, without the L1 term.
+  Eigen::MatrixXd candidates(result.final_theta.size(), 2);
+  candidates << result.final_theta, reference;
+  MetaLearner held_out(task, PrincipalVectorsDistance(), Cmaes(theta0, cmaes_options), ThreadExecutor(threads),
+                       {.seed = seed ^ 0x5eedULL});
+  const Eigen::VectorXd losses = held_out.evaluate(candidates, 0);
+
+  const double angle_feedforward = angle_deg(groups.slice(result.final_theta, "feedforward"), oja);
+  const double angle_lateral = angle_deg(groups.slice(result.final_theta, "lateral"), anti_hebbian);
+  std::printf(
+      "{\"inputs\": %zu, \"outputs\": %zu, \"loss\": %.6g, \"reference_loss\": %.6g, \"angle_feedforward_deg\": %.3f, "
+      "\"angle_lateral_deg\": %.3f, \"rediscovered\": %s, \"generations\": %zu, \"evaluations\": %zu, "
+      "\"seconds\": %.2f, \"status\": \"%s\"}\n",
+      config.input.inputs, config.outputs, losses[0], losses[1], angle_feedforward, angle_lateral,
+      angle_feedforward < 15.0 && angle_lateral < 15.0 ? "true" : "false", result.generations, result.evaluations,
+      result.seconds, std::string(to_string(result.status.code)).c_str());
+  return 0;
+} catch (const std::exception& e) {
+  std::cerr << e.what() << '\n';
+  return 2;
+}
