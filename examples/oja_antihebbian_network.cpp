@@ -79,11 +79,17 @@ int main(int argc, char** argv) try {
 
   const double angle_feedforward = angle_deg(groups.slice(result.final_theta, "feedforward"), oja);
   const double angle_lateral = angle_deg(groups.slice(result.final_theta, "lateral"), anti_hebbian);
+  const double angle_feedforward_identifiable =
+      angle_deg(groups.slice(result.final_theta, "feedforward"), oja, task.identifiable_terms("feedforward"));
+  const double angle_lateral_identifiable =
+      angle_deg(groups.slice(result.final_theta, "lateral"), anti_hebbian, task.identifiable_terms("lateral"));
   std::printf(
       "{\"inputs\": %zu, \"outputs\": %zu, \"loss\": %.6g, \"reference_loss\": %.6g, \"angle_feedforward_deg\": %.3f, "
-      "\"angle_lateral_deg\": %.3f, \"rediscovered\": %s, \"generations\": %zu, \"evaluations\": %zu, "
+      "\"angle_lateral_deg\": %.3f, \"angle_feedforward_identifiable_deg\": %.3f, "
+      "\"angle_lateral_identifiable_deg\": %.3f, \"rediscovered\": %s, \"generations\": %zu, \"evaluations\": %zu, "
       "\"seconds\": %.2f, \"status\": \"%s\"}\n",
       config.input.inputs, config.outputs, losses[0], losses[1], angle_feedforward, angle_lateral,
+      angle_feedforward_identifiable, angle_lateral_identifiable,
       angle_feedforward < 15.0 && angle_lateral < 15.0 ? "true" : "false", result.generations, result.evaluations,
       result.seconds, std::string(to_string(result.status.code)).c_str());
   return 0;

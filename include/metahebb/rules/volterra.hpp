@@ -95,6 +95,18 @@ class VolterraBasis {
     return k;
   }
 
+  /// Terms whose exponents over `factors` sum to an even number. For zero-mean, symmetric
+  /// (e.g. Gaussian) rates the other terms average to zero, so no loss can identify them.
+  Eigen::Array<bool, Eigen::Dynamic, 1> terms_even_in(std::initializer_list<std::size_t> factors) const {
+    Eigen::Array<bool, Eigen::Dynamic, 1> mask(static_cast<Eigen::Index>(size()));
+    for (std::size_t k = 0; k < size(); ++k) {
+      int order = 0;
+      for (std::size_t f : factors) order += exponent(k, f);
+      mask[static_cast<Eigen::Index>(k)] = order % 2 == 0;
+    }
+    return mask;
+  }
+
   /// Σ θ_k Π factor^e for one synapse; T may be float, double, a SIMD batch or a dual number.
   template <class T>
   T evaluate(const Eigen::Ref<const Eigen::VectorXd>& theta, std::span<const T> factor_values) const {

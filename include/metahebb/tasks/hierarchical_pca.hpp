@@ -79,10 +79,16 @@ class BasicHierarchicalPcaTask {
  public:
   using observation = PrincipalVectorsObservation;
 
-  explicit BasicHierarchicalPcaTask(HierarchicalPcaConfig config = {})
+  /// The paper's bases by default: both rules over their three factors up to order 2 (2 × 27 terms).
+  explicit BasicHierarchicalPcaTask(HierarchicalPcaConfig config = {},
+                                    VolterraBasis feedforward = VolterraBasis({{"x", 2}, {"y", 2}, {"w", 2}}),
+                                    VolterraBasis lateral = VolterraBasis({{"y_i", 2}, {"y_j", 2}, {"w", 2}}))
       : config_((config.validate(), config)),
-        groups_({{"feedforward", VolterraBasis({{"x", 2}, {"y", 2}, {"w", 2}}), config.eta},
-                 {"lateral", VolterraBasis({{"y_i", 2}, {"y_j", 2}, {"w", 2}}), config.eta_lateral}}) {}
+        groups_({{"feedforward", std::move(feedforward), config.eta}, {"lateral", std::move(lateral), config.eta_lateral}}) {
+    for (const char* name : {"feedforward", "lateral"})
+      require(groups_.group(name).basis.num_factors() == 3, std::string(name) + " basis.num_factors()",
+              groups_.group(name).basis.num_factors(), "must be 3: two rates and the weight");
+  }
 
   const HierarchicalPcaConfig& config() const noexcept { return config_; }
   const PlasticGroups& groups() const noexcept { return groups_; }
@@ -94,6 +100,13 @@ class BasicHierarchicalPcaTask {
   Eigen::VectorXd oja_anti_hebbian() const {
     return groups_.join({{"feedforward", rules::oja(groups_.group("feedforward").basis)},
                          {"lateral", rules::anti_hebbian(groups_.group("lateral").basis)}});
+  }
+
+  /// Per group, the terms with an even total order in the two rates (x, y for the
+  /// feedforward rule, y_i, y_j for the lateral one): inputs and outputs are zero-mean
+  /// Gaussian, so only these can be identified (see docs/oja.md).
+  Eigen::Array<bool, Eigen::Dynamic, 1> identifiable_terms(const std::string& group) const {
+    return groups_.group(group).basis.terms_even_in({0, 1});
   }
 
   RotatedGaussian dataset(const EvaluationContext& ctx) const {
@@ -125,6 +138,7 @@ class BasicHierarchicalPcaTask {
     const VolterraBasis& feedforward = groups_.group("feedforward").basis;
     const VolterraBasis& lateral = groups_.group("lateral").basis;
     const auto terms = static_cast<Eigen::Index>(feedforward.size());
+    const auto lateral_terms = static_cast<Eigen::Index>(lateral.size());
 
     RandomStream stream = dataset_stream(ctx);
     const RotatedGaussian inputs(config_.input, stream);
@@ -166,9 +180,9 @@ class BasicHierarchicalPcaTask {
         Matrix& l = w_lateral[static_cast<std::size_t>(c)];
         if (config_.lateral_plastic && at == 0) {
           if (per_sample)
-            lateral_update_per_sample(lateral, y.middleCols(c * m, m), l, thetas.col(c).tail(terms), dl);
+            lateral_update_per_sample(lateral, y.middleCols(c * m, m), l, thetas.col(c).tail(lateral_terms), dl);
           else
-            lateral_update(lateral, y.middleCols(c * m, m), l, thetas.col(c).tail(terms), dl, powers);
+            lateral_update(lateral, y.middleCols(c * m, m), l, thetas.col(c).tail(lateral_terms), dl, powers);
           l.noalias() += eta_lateral * dl;
         }
         auto columns = w.middleCols(c * m, m);

@@ -89,12 +89,7 @@ class BasicPrincipalVectorTask {
 
   /// Terms whose expected update is not zero: x^α y^β with α + β even. For zero-mean
   /// Gaussian inputs the others average out (see docs/oja.md), so no loss can identify them.
-  Eigen::Array<bool, Eigen::Dynamic, 1> identifiable_terms() const {
-    Eigen::Array<bool, Eigen::Dynamic, 1> mask(static_cast<Eigen::Index>(basis_.size()));
-    for (std::size_t k = 0; k < basis_.size(); ++k)
-      mask[static_cast<Eigen::Index>(k)] = (basis_.exponent(k, 0) + basis_.exponent(k, 1)) % 2 == 0;
-    return mask;
-  }
+  Eigen::Array<bool, Eigen::Dynamic, 1> identifiable_terms() const { return basis_.terms_even_in({0, 1}); }
 
   /// The dataset a context names (exposed so tests and plots can see what candidates saw).
   RotatedGaussian dataset(const EvaluationContext& ctx) const {
