@@ -1,0 +1,142 @@
+// Speed of the §3.1 and §3.2 inner loops: the population update as matrix products
+// against the per-sample reference, in the same binary.
+//
+// Counters:
+//   network_steps_per_s  candidates × batch steps simulated per wall-clock second
+//   GFLOPs               floating-point operations per second of the matrix phase
+//                        (the fused moment product [1, X, X∘X]ᵀ [1, Y, Y∘Y]), or of a
+//                        bare Eigen product of the same shape (the practical limit)
+// Each simulate() call runs one dataset (N_b = 200) for `steps` steps; inputs, Y = XW,
+// moments and updates are all inside the timed region.
+
+#include <metahebb/execution/serial.hpp>
+#include <metahebb/execution/threads.hpp>
+#include <metahebb/losses/principal_vector_distance.hpp>
+#include <metahebb/losses/principal_vectors_distance.hpp>
+#include <metahebb/meta_learner.hpp>
+#include <metahebb/optim/cmaes.hpp>
+#include <metahebb/rules/volterra_batch_update.hpp>
+#include <metahebb/tasks/hierarchical_pca.hpp>
+#include <metahebb/tasks/principal_vector.hpp>
+
+#include <benchmark/benchmark.h>
+
+using namespace metahebb;
+
+namespace {
+constexpr std::size_t steps = 20;
+
+Eigen::MatrixXd random_rules(Eigen::Index terms, Eigen::Index candidates, double scale) {
+  Eigen::MatrixXd thetas(terms, candidates);
+  RandomStream r(7, Purpose::user);
+  r.fill_normal(thetas);
+  return scale * thetas;
+}
+
+PrincipalVectorTask single_neuron(std::size_t n) {
+  PrincipalVectorConfig config;
+  config.input.inputs = n;
+  config.steps = steps;
+  config.datasets = 20;
+  return PrincipalVectorTask(config);
+}
+
+void counters(benchmark::State& state, double network_steps) {
+  state.counters["network_steps_per_s"] = benchmark::Counter(network_steps, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// --- single neuron: fast path and per-sample reference -------------------------------------
+void BM_single_neuron_population(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const auto p = static_cast<Eigen::Index>(state.range(1));
+  const auto task = single_neuron(n);
+  const Eigen::MatrixXd thetas = random_rules(27, p, 0.01);
+  for (auto _ : state) benchmark::DoNotOptimize(task.simulate(thetas, {1, 0, 0}).data());
+  counters(state, static_cast<double>(p * static_cast<Eigen::Index>(steps)));
+}
+
+void BM_single_neuron_per_sample(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const auto p = static_cast<Eigen::Index>(state.range(1));
+  const auto task = single_neuron(n);
+  const Eigen::MatrixXd thetas = random_rules(27, p, 0.01);
+  for (auto _ : state) benchmark::DoNotOptimize(task.simulate_per_sample(thetas, {1, 0, 0}).data());
+  counters(state, static_cast<double>(p * static_cast<Eigen::Index>(steps)));
+}
+
+// --- the matrix phase alone, and a bare Eigen product of the same shapes ---------------------
+void BM_moment_update(benchmark::State& state) {
+  const auto n = state.range(0), p = state.range(1), nb = Eigen::Index{200};
+  const VolterraBasis basis = VolterraBasis::pre_post_weight();
+  Eigen::MatrixXf x = Eigen::MatrixXf::Random(nb, n), y = Eigen::MatrixXf::Random(nb, p);
+  Eigen::MatrixXf w = Eigen::MatrixXf::Random(n, p), dw;
+  const Eigen::MatrixXd thetas = random_rules(27, p, 0.1);
+  VolterraBatchScratch<float> scratch;
+  for (auto _ : state) {
+    volterra_batch_update(basis, x, y, w, thetas, dw, scratch);
+    benchmark::DoNotOptimize(dw.data());
+  }
+  const double flops = 2.0 * static_cast<double>(nb) * static_cast<double>(1 + 2 * n) * static_cast<double>(1 + 2 * p);
+  state.counters["GFLOPs"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_bare_eigen_product(benchmark::State& state) {
+  const auto n = state.range(0), p = state.range(1), nb = Eigen::Index{200};
+  const Eigen::MatrixXf a = Eigen::MatrixXf::Random(nb, 1 + 2 * n), b = Eigen::MatrixXf::Random(nb, 1 + 2 * p);
+  Eigen::MatrixXf c(1 + 2 * n, 1 + 2 * p);
+  for (auto _ : state) {
+    c.noalias() = a.transpose() * b;
+    benchmark::DoNotOptimize(c.data());
+  }
+  const double flops = 2.0 * static_cast<double>(nb) * static_cast<double>(1 + 2 * n) * static_cast<double>(1 + 2 * p);
+  state.counters["GFLOPs"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// --- two-layer network ------------------------------------------------------------------
+void BM_two_layer_population(benchmark::State& state) {
+  HierarchicalPcaConfig config;
+  config.input.inputs = static_cast<std::size_t>(state.range(0));
+  config.outputs = 5;
+  config.steps = steps;
+  const HierarchicalPcaTask task(config);
+  const auto p = static_cast<Eigen::Index>(state.range(1));
+  const Eigen::MatrixXd thetas = random_rules(54, p, 0.01);
+  for (auto _ : state) benchmark::DoNotOptimize(task.simulate(thetas, {1, 0, 0}).data());
+  counters(state, static_cast<double>(p * static_cast<Eigen::Index>(steps)));
+}
+
+void BM_two_layer_per_sample(benchmark::State& state) {
+  HierarchicalPcaConfig config;
+  config.input.inputs = static_cast<std::size_t>(state.range(0));
+  config.outputs = 5;
+  config.steps = steps;
+  const HierarchicalPcaTask task(config);
+  const auto p = static_cast<Eigen::Index>(state.range(1));
+  const Eigen::MatrixXd thetas = random_rules(54, p, 0.01);
+  for (auto _ : state) benchmark::DoNotOptimize(task.simulate_per_sample(thetas, {1, 0, 0}).data());
+  counters(state, static_cast<double>(p * static_cast<Eigen::Index>(steps)));
+}
+
+// --- one whole generation of the §3.1 example (13 candidates × 20 datasets × 200 steps) ------
+template <class Executor>
+void BM_oja_generation(benchmark::State& state) {
+  PrincipalVectorConfig config;
+  config.input.inputs = static_cast<std::size_t>(state.range(0));
+  const PrincipalVectorTask task(config);
+  const Eigen::MatrixXd thetas = random_rules(27, 13, 0.01);
+  MetaLearner learner(task, PrincipalVectorDistance(), Cmaes(Eigen::VectorXd::Zero(27)),
+                      Executor(static_cast<std::size_t>(state.range(1))), {.seed = 1});
+  for (auto _ : state) benchmark::DoNotOptimize(learner.evaluate(thetas, 0).data());
+  counters(state, 13.0 * 20.0 * 200.0);
+}
+}  // namespace
+
+BENCHMARK(BM_single_neuron_population)->ArgsProduct({{3, 10, 100, 1000}, {13, 64, 256}})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_single_neuron_per_sample)->ArgsProduct({{3, 10, 100}, {13, 64}})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_moment_update)->ArgsProduct({{3, 10, 100, 1000}, {13, 64, 256}})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_bare_eigen_product)->ArgsProduct({{3, 10, 100, 1000}, {13, 64, 256}})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_two_layer_population)->ArgsProduct({{5, 50}, {15, 64}})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_two_layer_per_sample)->ArgsProduct({{5, 50}, {15}})->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_oja_generation, ThreadExecutor)->ArgsProduct({{3, 10, 100}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+BENCHMARK_MAIN();
