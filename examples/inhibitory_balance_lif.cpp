@@ -13,6 +13,7 @@
 #include <metahebb/callbacks/progress_line.hpp>
 #include <metahebb/execution/threads.hpp>
 #include <metahebb/io/command_line.hpp>
+#include <metahebb/io/rule_spec.hpp>
 #include <metahebb/losses/target_rate.hpp>
 #include <metahebb/meta_learner.hpp>
 #include <metahebb/optim/adam_fd.hpp>
@@ -37,25 +38,7 @@ std::string json_vector(const Eigen::VectorXd& v) {
 }
 
 Eigen::VectorXd parse_rule(const std::string& text, double rho0) {
-  if (text == "vogels") return rules::vogels2011(rho0, 0.02);
-  Eigen::VectorXd theta(6);
-  std::istringstream in(text);
-  std::string item;
-  Eigen::Index i = 0;
-  while (std::getline(in, item, ',')) {
-    require(i < 6, "--rule", text, "needs exactly 6 comma-separated numbers: alpha,beta,gamma,kappa,tau_pre,tau_post");
-    std::size_t used = 0;
-    try {
-      theta[i] = std::stod(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    require(used == item.size() && used > 0, "--rule", text, "each entry must be a number");
-    ++i;
-  }
-  require(i == 6, "--rule", text, "needs exactly 6 comma-separated numbers: alpha,beta,gamma,kappa,tau_pre,tau_post");
-  require(SpikeTraceBasis::simulable(theta), "--rule", text, "needs finite values and tau_pre, tau_post > 0");
-  return theta;
+  return parse_spike_trace_rule(text, rho0, 0.02, "--rule");  // io/rule_spec.hpp: validated, fuzzed
 }
 
 // Per-group currents (nA, magnitudes) averaged over [begin, end) steps, kept from the

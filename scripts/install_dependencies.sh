@@ -3,7 +3,8 @@
 # (or a derivative). Safe to run again: does nothing when all are installed.
 set -euo pipefail
 
-packages=(cmake g++ make libeigen3-dev libxsimd-dev catch2 libbenchmark-dev)
+packages=(cmake g++ make libeigen3-dev libxsimd-dev catch2 libbenchmark-dev python3 python3-numpy python3-matplotlib python3-brian)
+packages+=(clang libclang-rt-14-dev)  # .ci/run: the clang preset and the libFuzzer targets (tests/fuzz/)
 
 installed() {
   [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]

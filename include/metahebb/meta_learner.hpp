@@ -54,6 +54,21 @@ class MetaLearner {
   const LossT& loss() const noexcept { return loss_; }
   OptimiserT& optimiser() noexcept { return optimiser_; }
   const OptimiserT& optimiser() const noexcept { return optimiser_; }
+  const MetaLearnerOptions& options() const noexcept { return options_; }
+
+  /// The counters of the run in progress as of the last completed generation (what a
+  /// checkpoint stores beside the optimiser's state; callbacks/checkpoint.hpp).
+  const RunResult& progress() const noexcept { return progress_; }
+
+  /// Makes the next run() continue `progress` (from a checkpoint) instead of starting its
+  /// counters at zero; the optimiser's own state is restored separately.
+  void restore_progress(RunResult progress) {
+    require(progress.best_theta.size() == static_cast<Eigen::Index>(task_.num_parameters()), "progress.best_theta.size()",
+            progress.best_theta.size(), "must equal task.num_parameters() (" + std::to_string(task_.num_parameters()) + ")");
+    progress.status = {};
+    resumed_ = std::move(progress);
+    progress_ = resumed_;
+  }
 
   /// Scores a population without telling the optimiser: losses(c) is the mean over datasets.
   /// `diverged` (if given) receives the number of diverged simulations.
@@ -104,6 +119,9 @@ class MetaLearner {
     RunResult result;
     result.best_loss = std::numeric_limits<double>::infinity();
     result.best_theta = optimiser_.mean();
+    if (resumed_.best_theta.size() != 0) result = std::exchange(resumed_, RunResult{});  // continue a checkpointed run
+    const double seconds_before = result.seconds;
+    progress_ = result;
     std::size_t generation = optimiser_.generation();
 
     while (true) {
@@ -159,8 +177,10 @@ class MetaLearner {
           .mean_theta = mean_theta,
           .best_loss_so_far = result.best_loss,
           .best_theta_so_far = result.best_theta,
-          .elapsed_seconds = std::chrono::duration<double>(clock::now() - start).count(),
+          .elapsed_seconds = seconds_before + std::chrono::duration<double>(clock::now() - start).count(),
           .parameter_names = names};
+      progress_ = result;
+      progress_.seconds = report.elapsed_seconds;
       bool stop = false;  // every callback sees every generation, even after one asked to stop
       ((stop = detail::call_on_generation(callbacks, report) || stop), ...);
       if (stop) {
@@ -170,7 +190,8 @@ class MetaLearner {
       }
     }
     result.final_theta = optimiser_.mean();
-    result.seconds = std::chrono::duration<double>(clock::now() - start).count();
+    result.seconds = seconds_before + std::chrono::duration<double>(clock::now() - start).count();
+    progress_ = result;
     (detail::call_on_end(callbacks, result), ...);
     return result;
   }
@@ -181,6 +202,8 @@ class MetaLearner {
   OptimiserT optimiser_;
   ExecutorT executor_;
   MetaLearnerOptions options_;
+  RunResult progress_;  // counters as of the last completed generation
+  RunResult resumed_;   // set by restore_progress(), consumed by the next run() (empty best_theta: none)
 };
 
 }  // namespace metahebb

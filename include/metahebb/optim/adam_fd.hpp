@@ -7,8 +7,9 @@
 /// differences far less noisy than independent evaluations would). tell() forms
 ///   g_i = (L(θ⁺_i) − L(θ⁻_i)) / (θ⁺_i − θ⁻_i)
 /// and takes an Adam step of at most ≈ learning_rate · scale_i per coordinate, then
-/// projects θ onto the bounds. A coordinate whose pair has a non-finite loss gets g_i = 0
-/// for that step (counted in non_finite_count()).
+/// projects θ onto the bounds. A coordinate whose pair has a non-finite loss, or whose
+/// difference quotient is so large that g_i² overflows, gets g_i = 0 for that step
+/// (counted in non_finite_count()), so m and v stay finite.
 ///
 /// Per-parameter `scale` sets both the finite-difference step h_i = fd_step · scale_i and
 /// the step length: Adam's step is invariant to the gradient's units, not to θ's.
@@ -37,6 +38,15 @@ struct AdamFdOptions {
   double epsilon = 1e-8;
   std::size_t max_generations = 0;  ///< 0 = unlimited
   double target_loss = -std::numeric_limits<double>::infinity();  ///< stop when a told loss is <= this
+};
+
+/// Everything the next ask()/tell() of an AdamFd depends on, for checkpoints.
+struct AdamFdState {
+  Eigen::VectorXd theta, m, v, gradient;
+  std::size_t generation = 0, non_finite_count = 0;
+  double best_loss = std::numeric_limits<double>::infinity();
+  Eigen::VectorXd best_theta;  ///< empty before any finite loss
+  Status status;
 };
 
 class AdamFd {
@@ -102,7 +112,13 @@ class AdamFd {
         gradient_[i] = 0.0;
         continue;
       }
-      gradient_[i] = (plus - minus) / (population_(i, 2 * i) - population_(i, 2 * i + 1));
+      const double g = (plus - minus) / (population_(i, 2 * i) - population_(i, 2 * i + 1));
+      if (!std::isfinite(g * g)) {  // |g| > ~1e154 would make v (and every later step) inf or NaN
+        ++non_finite_count_;
+        gradient_[i] = 0.0;
+        continue;
+      }
+      gradient_[i] = g;
     }
     ++generation_;
     const double t = static_cast<double>(generation_);
@@ -135,6 +151,26 @@ class AdamFd {
   double best_loss() const noexcept { return best_loss_; }
   const Eigen::VectorXd& best_theta() const noexcept { return best_theta_; }
   const AdamFdOptions& options() const noexcept { return options_; }
+
+  /// A copy of the state (see AdamFdState).
+  AdamFdState state() const { return {theta_, m_, v_, gradient_, generation_, non_finite_count_, best_loss_, best_theta_, status_}; }
+
+  /// Continues from `s`, which must come from an AdamFd with the same dimension and options.
+  void restore(const AdamFdState& s) {
+    const Eigen::Index n = theta_.size();
+    require(s.theta.size() == n && s.m.size() == n && s.v.size() == n && s.gradient.size() == n &&
+                (s.best_theta.size() == 0 || s.best_theta.size() == n),
+            "adam state dimension", s.theta.size(), "must equal the optimiser's dimension " + std::to_string(n));
+    theta_ = s.theta;
+    m_ = s.m;
+    v_ = s.v;
+    gradient_ = s.gradient;
+    generation_ = s.generation;
+    non_finite_count_ = s.non_finite_count;
+    best_loss_ = s.best_loss;
+    best_theta_ = s.best_theta;
+    status_ = s.status;
+  }
 
  private:
   Eigen::VectorXd project(const Eigen::VectorXd& x) const { return x.cwiseMax(options_.lower).cwiseMin(options_.upper); }

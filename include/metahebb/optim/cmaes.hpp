@@ -56,6 +56,23 @@ struct CmaesOptions {
   double tolupsigma = 1e20;           ///< stop when σ/σ0 > tolupsigma·√λ_max(C)
 };
 
+/// Everything the next ask()/tell() of a Cmaes depends on, for checkpoints
+/// (callbacks/checkpoint.hpp). B, D and C^{-1/2} are stored rather than recomputed:
+/// an eigen-decomposition of a restored C is not guaranteed to reproduce the live
+/// object's bits, and a resumed run must be bitwise the same as an uninterrupted one.
+struct CmaesState {
+  Eigen::VectorXd mean;
+  double sigma = 0.0;
+  Eigen::MatrixXd C, B, inv_sqrt_C;
+  Eigen::VectorXd D, eigenvalues, p_sigma, p_c;
+  std::size_t updates = 0, generation = 0, evaluations = 0, non_finite_count = 0, total_non_finite = 0;
+  double best_loss = std::numeric_limits<double>::infinity();
+  Eigen::VectorXd best_theta;
+  bool has_best = false;
+  std::vector<double> best_history;  ///< best loss of each recent generation (the tolfun window)
+  Status status;
+};
+
 class Cmaes {
  public:
   /// Largest dimension accepted: C, B and the population need O(n²) doubles each.
@@ -207,6 +224,49 @@ class Cmaes {
   double chi_n() const noexcept { return chi_n_; }
   std::size_t tolfun_generations() const noexcept { return tolfun_generations_; }
   const CmaesOptions& options() const noexcept { return options_; }
+
+  /// A copy of the state (see CmaesState).
+  CmaesState state() const {
+    return {mean_, sigma_, C_, B_, inv_sqrt_C_, D_, eigenvalues_, p_sigma_, p_c_, updates_, generation_,
+            evaluations_, non_finite_count_, total_non_finite_, best_loss_, best_theta_, has_best_,
+            std::vector<double>(best_history_.begin(), best_history_.end()), status_};
+  }
+
+  /// Continues from `s`, which must come from a Cmaes with the same dimension and options
+  /// (strategy parameters are recomputed from them). Sizes are checked before anything changes.
+  void restore(const CmaesState& s) {
+    const auto n = static_cast<Eigen::Index>(n_);
+    auto vector_ok = [n](const Eigen::VectorXd& v) { return v.size() == n; };
+    auto matrix_ok = [n](const Eigen::MatrixXd& m) { return m.rows() == n && m.cols() == n; };
+    require(vector_ok(s.mean) && vector_ok(s.D) && vector_ok(s.eigenvalues) && vector_ok(s.p_sigma) &&
+                vector_ok(s.p_c) && vector_ok(s.best_theta) && matrix_ok(s.C) && matrix_ok(s.B) &&
+                matrix_ok(s.inv_sqrt_C),
+            "cmaes state dimension", s.mean.size(), "must equal the optimiser's dimension " + std::to_string(n_));
+    require(s.best_history.size() <= tolfun_generations_, "cmaes state best_history.size()", s.best_history.size(),
+            "must be <= tolfun_generations " + std::to_string(tolfun_generations_));
+    require(s.evaluations == s.generation * lambda_, "cmaes state evaluations", s.evaluations,
+            "must equal generation * population_size (" + std::to_string(s.generation * lambda_) + ")");
+    mean_ = s.mean;
+    sigma_ = s.sigma;
+    C_ = s.C;
+    B_ = s.B;
+    inv_sqrt_C_ = s.inv_sqrt_C;
+    D_ = s.D;
+    eigenvalues_ = s.eigenvalues;
+    p_sigma_ = s.p_sigma;
+    p_c_ = s.p_c;
+    updates_ = s.updates;
+    generation_ = s.generation;
+    evaluations_ = s.evaluations;
+    non_finite_count_ = s.non_finite_count;
+    total_non_finite_ = s.total_non_finite;
+    best_loss_ = s.best_loss;
+    best_theta_ = s.best_theta;
+    has_best_ = s.has_best;
+    best_history_.assign(s.best_history.begin(), s.best_history.end());
+    status_ = s.status;
+    sampled_ = false;  // the population is a function of the state: the next ask() redraws it
+  }
 
  private:
   static void validate(const Eigen::VectorXd& mean0, const CmaesOptions& o) {

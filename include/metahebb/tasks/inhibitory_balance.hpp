@@ -75,6 +75,9 @@ struct InhibitoryBalanceConfig {
     require(window <= scoring_time, "window", window, "must be <= scoring_time");
     require(training_time + scoring_time <= 1e5, "training_time + scoring_time", training_time + scoring_time,
             "must be <= 1e5 s");
+    // Steps are counted in 32-bit spike lists and the input holds two offsets per step.
+    require((training_time + scoring_time) / neuron.dt <= 1e9, "(training_time + scoring_time) / neuron.dt",
+            (training_time + scoring_time) / neuron.dt, "must be <= 1e9 steps");
     require(window >= 1.0, "window", window, "must be >= 1 s (rates are counted in 1 s bins)");
     require_count("datasets", static_cast<long long>(datasets), 1, 1000000);
     require_positive("max_rate", max_rate);
