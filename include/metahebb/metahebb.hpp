@@ -46,6 +46,7 @@
 #include "callbacks/theta_history.hpp"
 #include "meta_learner.hpp"
 #include "io/command_line.hpp"
+#include "io/rule_spec.hpp"
 #include "io/atomic_file.hpp"
 #include "io/checkpoint_record.hpp"
 #include "io/crc32.hpp"
