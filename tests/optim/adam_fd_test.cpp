@@ -36,7 +36,7 @@ TEST_CASE("AdamFd asks for the 2n central-difference points and minimises a quad
   CHECK(adam.generation() == 400);
 }
 
-TEST_CASE("AdamFd keeps theta and its perturbations inside the bounds; non-finite losses give no step",
+TEST_CASE("AdamFd keeps theta and its perturbations inside the bounds, and non-finite losses give no step",
           "[adam_fd]") {
   AdamFdOptions o;
   o.lower = Eigen::VectorXd::Constant(2, -std::numeric_limits<double>::infinity());

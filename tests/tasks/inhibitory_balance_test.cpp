@@ -147,7 +147,7 @@ TEST_CASE("target-rate loss: Eq. 16, and a finite penalty that grows the earlier
 }
 
 // Full protocol (60 s training + 30 s scoring, 10 s window), 4 datasets, all rules in one population.
-TEST_CASE("Vogels' rule reaches 5 +- 1 Hz; Eq. 17 predicts the rate; an exploding rule is penalised",
+TEST_CASE("Vogels' rule reaches 5 +- 1 Hz, Eq. 17 predicts the rate, an exploding rule is penalised",
           "[inhibitory_balance][slow]") {
   const InhibitoryBalanceTask task;  // defaults: the paper's protocol, eta = 1e-2
   Eigen::MatrixXd th(6, 6);

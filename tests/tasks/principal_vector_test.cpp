@@ -51,7 +51,7 @@ TEST_CASE("datasets: orthonormal principal vectors and the chosen spectrum", "[p
   CHECK((sample_cov - data.covariance()).cwiseAbs().maxCoeff() < 5 * 0.0032 * 2.0);
 }
 
-TEST_CASE("the same context gives the same dataset; generations differ when fresh", "[principal_vector]") {
+TEST_CASE("the same context gives the same dataset, and generations differ when fresh", "[principal_vector]") {
   const auto task = task_with_inputs(4);
   CHECK(task.dataset({1, 0, 0}).principal_vectors() == task.dataset({1, 0, 0}).principal_vectors());
   CHECK(task.dataset({1, 0, 0}).principal_vectors() != task.dataset({1, 0, 1}).principal_vectors());
@@ -63,7 +63,7 @@ TEST_CASE("the same context gives the same dataset; generations differ when fres
   CHECK(same.dataset({1, 0, 0}).principal_vectors() == same.dataset({1, 5, 0}).principal_vectors());
 }
 
-TEST_CASE("Oja's rule finds PC1 at 10 inputs; zero and Hebbian rules do not", "[principal_vector]") {
+TEST_CASE("Oja's rule finds PC1 at 10 inputs, zero and Hebbian rules do not", "[principal_vector]") {
   const auto task = task_with_inputs(10);
   Eigen::MatrixXd thetas = Eigen::MatrixXd::Zero(27, 3);
   thetas.col(0) = rules::oja(task.basis());
