@@ -27,6 +27,9 @@ TEST_CASE("defaults, values, --name=value and flags", "[cli]") {
   CHECK(given.get<double>("rate") == 2e-3);
   CHECK(given.get<bool>("quiet"));
   CHECK(given.get<std::string>("csv") == "out.csv");
+  const auto empty = parse({"--csv=", "--inputs", "5"});
+  CHECK(empty.get<std::string>("csv").empty());
+  CHECK(empty.get<std::size_t>("inputs") == 5);
 }
 
 TEST_CASE("bad command lines name the option and the value", "[cli]") {

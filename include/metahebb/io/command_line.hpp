@@ -40,15 +40,17 @@ class CommandLine {
       require(arg.size() > 2 && arg.substr(0, 2) == "--", "command-line argument", arg, "expected --option");
       std::string name(arg.substr(2));
       std::string value;
+      bool has_value = false;  // "--csv=" is an explicit empty value, not a request for the next argument
       if (auto eq = name.find('='); eq != std::string::npos) {
         value = name.substr(eq + 1);
         name = name.substr(0, eq);
+        has_value = true;
       }
       const Option* option = find(name);
       require(option != nullptr, "command-line option", "--" + name, "unknown option; see --help");
       if (option->flag) {
         value = "true";
-      } else if (value.empty()) {
+      } else if (!has_value) {
         require(i + 1 < argc, "--" + name, "(missing)", "needs a value");
         value = argv[++i];
       }
