@@ -63,5 +63,6 @@ BENCHMARK_TEMPLATE(BM_simulate, float, 8, false)->Name("lanes8/float")->Unit(ben
 BENCHMARK_TEMPLATE(BM_simulate, float, 16, false)->Name("lanes16/float")->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_simulate, double, 8, false)->Name("lanes8/double")->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_simulate, double, 16, false)->Name("lanes16/double")->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_simulate, float, 64, false)->Name("lanes64/float")->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();
