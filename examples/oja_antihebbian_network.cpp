@@ -5,6 +5,7 @@
 // The loss (Eq. 9) asks output i to carry the i-th principal vector. The reference pair
 // is Oja's rule (A) and the anti-Hebbian rule (B). The last stdout line is a JSON summary.
 
+#include <metahebb/callbacks/checkpoint.hpp>
 #include <metahebb/callbacks/csv_recorder.hpp>
 #include <metahebb/callbacks/progress_line.hpp>
 #include <metahebb/core/angle.hpp>
@@ -18,6 +19,7 @@
 #include <metahebb/tasks/hierarchical_pca.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 using namespace metahebb;
@@ -33,7 +35,8 @@ int main(int argc, char** argv) try {
                          {"l1", "0.03", "L1 penalty weight on the coefficients"},
                          {"sigma", "0.1", "initial CMA-ES step size"},
                          {"threads", "0", "worker threads (0: all cores)"},
-                         {"csv", "", "write one row per generation to this file"}});
+                         {"csv", "", "write one row per generation to this file"},
+                         {"checkpoint", "", "save the search here every 10 generations; resume from it if it exists"}});
   if (cli.help()) return 0;
 
   HierarchicalPcaConfig config;
@@ -67,8 +70,23 @@ int main(int argc, char** argv) try {
       callbacks::angle_to("angle_lateral_deg", anti_hebbian, lateral_offset)};
   callbacks::ProgressLine progress(std::max<std::size_t>(cli.get<std::size_t>("generations") / 30, 1));
   for (const auto& angle : angles) progress.with(angle);
+  // Long runs (50 → 5 takes hours) can be killed and resumed: rerun the same command.
+  const std::string checkpoint_path = cli.get<std::string>("checkpoint");
+  const std::string identity = "inputs=" + std::to_string(config.input.inputs) + " outputs=" +
+                               std::to_string(config.outputs) + " datasets=" + std::to_string(config.datasets) +
+                               " steps=" + std::to_string(config.steps) + " l1=" + cli.get<std::string>("l1");
+  std::size_t resumed_at = 0;
+  if (!checkpoint_path.empty() && std::filesystem::exists(checkpoint_path)) {
+    resumed_at = callbacks::resume(learner, checkpoint_path, identity).generation;
+    std::fprintf(stderr, "resumed from %s at generation %zu\n", checkpoint_path.c_str(), resumed_at);
+  }
   const std::string csv = cli.get<std::string>("csv");
-  const RunResult result = csv.empty() ? learner.run(progress) : learner.run(progress, callbacks::CsvRecorder(csv, angles));
+  auto search = [&](auto&&... more) {
+    if (checkpoint_path.empty()) return learner.run(progress, more...);
+    return learner.run(progress, callbacks::Checkpoint(learner, checkpoint_path, 10, identity), more...);
+  };
+  const RunResult result = csv.empty() ? search() : search(resumed_at == 0 ? callbacks::CsvRecorder(csv, angles)
+                                                        : callbacks::CsvRecorder::resuming(csv, resumed_at, angles));
 
   // Score the final pair and the reference pair on unseen datasets, without the L1 term.
   Eigen::MatrixXd candidates(result.final_theta.size(), 2);

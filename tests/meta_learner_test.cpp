@@ -13,6 +13,7 @@
 #include <metahebb/tasks/principal_vector.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 using namespace metahebb;
 
@@ -117,6 +118,31 @@ TEST_CASE("CSV recorder writes a header and one flushed row per generation", "[m
   CHECK(rows == 4);
   std::remove(path.c_str());
   CHECK_THROWS_WITH(callbacks::CsvRecorder("/nonexistent-dir/x.csv"), Catch::Contains("csv path"));
+}
+
+TEST_CASE("CSV recorder resuming keeps the rows up to the checkpoint and writes no second header",
+          "[meta_learner][callbacks]") {
+  const std::string path = "meta_learner_resume_test.csv";
+  auto run = [](std::size_t generations, callbacks::CsvRecorder csv) {
+    MetaLearner learner(small_task(), PrincipalVectorDistance(), small_cmaes(), SerialExecutor{},
+                        {.seed = 1, .max_generations = generations});
+    learner.run(csv);
+  };
+  auto first_fields = [&path] {
+    std::ifstream in(path);
+    std::vector<std::string> fields;
+    for (std::string line; std::getline(in, line);) fields.push_back(line.substr(0, line.find(',')));
+    return fields;
+  };
+  std::remove(path.c_str());
+  run(2, callbacks::CsvRecorder::resuming(path, 0));  // no file yet: starts afresh, with a header
+  CHECK(first_fields() == std::vector<std::string>{"generation", "1", "2"});
+  run(6, callbacks::CsvRecorder(path));  // an interrupted run wrote 6 rows, its checkpoint was at 4
+  run(2, callbacks::CsvRecorder::resuming(path, 4));
+  CHECK(first_fields() == std::vector<std::string>{"generation", "1", "2", "3", "4", "1", "2"});
+  { std::ofstream(path) << "not a csv\n"; }
+  CHECK_THROWS_WITH(callbacks::CsvRecorder::resuming(path, 4), Catch::Contains("csv file") && Catch::Contains(path));
+  std::remove(path.c_str());
 }
 
 TEST_CASE("progress lines go to the given stream and end with the reason", "[meta_learner][callbacks]") {

@@ -3,10 +3,12 @@
 /// best_loss_so_far, sigma, diverged, non_finite, seconds, one column per metric
 /// (e.g. angle_deg to a reference rule), then the optimiser's centre θ, one column per
 /// coefficient name.
-/// Rows are flushed as they are written, so a killed run keeps what it computed.
+/// Rows are flushed as they are written, so a killed run keeps what it computed;
+/// `CsvRecorder::resuming` continues such a file after a run resumed from a checkpoint.
 
 #include <Eigen/Core>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -30,7 +32,31 @@ class CsvRecorder {
   CsvRecorder(const std::string& path, Eigen::VectorXd reference)
       : CsvRecorder(path, std::vector<Metric>{angle_to("angle_deg", std::move(reference))}) {}
 
+  /// For a run resumed at `generation`: keeps the header and the rows up to `generation`
+  /// of the file an interrupted run left (later rows were computed after its last
+  /// checkpoint and will be computed again), then appends. A missing file starts afresh.
+  static CsvRecorder resuming(const std::string& path, std::size_t generation, std::vector<Metric> metrics = {}) {
+    std::ifstream in(path);
+    std::string kept, line;
+    if (in && std::getline(in, line)) {
+      require(line.rfind("generation,", 0) == 0, "csv file", path, "does not start with a metahebb CSV header");
+      kept = line + '\n';
+      while (std::getline(in, line)) {
+        std::size_t row_generation = 0;
+        std::istringstream(line.substr(0, line.find(','))) >> row_generation;
+        if (row_generation == 0 || row_generation > generation) break;
+        kept += line + '\n';
+      }
+    }
+    in.close();
+    CsvRecorder recorder(path, std::move(metrics));
+    recorder.out_ << kept << std::flush;
+    recorder.header_written_ = !kept.empty();
+    return recorder;
+  }
+
   void on_begin(const RunInfo& info) {
+    if (header_written_) return;
     out_ << "generation,evaluations,best_loss,mean_loss,best_loss_so_far,sigma,diverged,non_finite,seconds";
     for (const auto& metric : metrics_) out_ << ',' << metric.name;
     if (info.parameter_names)
@@ -50,6 +76,7 @@ class CsvRecorder {
  private:
   std::ofstream out_;
   std::vector<Metric> metrics_;
+  bool header_written_ = false;
 };
 
 }  // namespace metahebb::callbacks
