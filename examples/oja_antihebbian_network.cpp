@@ -30,11 +30,11 @@ int main(int argc, char** argv) try {
                          {"outputs", "5", "number of output neurons M (M <= N)"},
                          {"seed", "1", "random seed (datasets, initial rules, CMA-ES)"},
                          {"generations", "1500", "CMA-ES generations"},
-                         {"datasets", "20", "datasets per candidate pair of rules"},
+                         {"datasets", "10", "datasets per candidate pair of rules"},
                          {"steps", "800", "batch updates per dataset"},
                          {"l1", "0.03", "L1 penalty weight on the coefficients"},
                          {"sigma", "0.1", "initial CMA-ES step size"},
-                         {"population", "0", "CMA-ES population (0: 4 + 3 ln 54 = 15); larger is more robust to noise"},
+                         {"population", "30", "CMA-ES population (0: 4 + 3 ln 54 = 15, whose sigma collapses on this noisy loss)"},
                          {"threads", "0", "worker threads (0: all cores)"},
                          {"csv", "", "write one row per generation to this file"},
                          {"checkpoint", "", "save the search here every 10 generations; resume from it if it exists"}});
