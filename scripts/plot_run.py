@@ -8,6 +8,7 @@ Search runs (Fig. 1B/C, 2B/C), from the CsvRecorder file and/or the ThetaHistory
 
   left:  every coefficient of the centre theta over generations, the reference terms in colour
   right: best loss per generation (log scale) and the angle between theta and the reference
+         (the CSV's angle columns when it has them, e.g. one per rule for oja_antihebbian_network)
 
 Spiking runs (Fig. 3B/D), from directories written by examples/export_rule (or any directory
 with rate_per_second.npy, w_inh_per_group.npy and summary.json):
@@ -74,12 +75,13 @@ def plot_search(args):
         columns, names, theta = read_csv(args.csv)
         generation = columns["generation"]
         best_loss = columns["best_loss"]
-        angle = columns.get("angle_deg")
+        # the CSV's own angle columns: angle_deg, or one per rule (angle_feedforward_deg, ...)
+        angles = {n: c for n, c in columns.items() if n.startswith("angle") and n.endswith("_deg")}
     elif args.npy:
         generation = np.load(args.npy + "generation.npy")
         theta = np.load(args.npy + "theta.npy")
         best_loss = np.load(args.npy + "best_loss.npy")
-        angle = None
+        angles = {}
         names = [f"theta_{k}" for k in range(theta.shape[1])]
         if args.summary:
             with open(args.summary) as f:
@@ -89,8 +91,8 @@ def plot_search(args):
     unknown = [n for n in reference if n not in names]
     if unknown:
         sys.exit(f"plot_run.py: reference terms {unknown} are not among the coefficients {names}")
-    if angle is None and reference:
-        angle = angle_deg(theta, np.array([reference.get(n, 0.0) for n in names]))
+    if not angles and reference:
+        angles = {"angle_deg": angle_deg(theta, np.array([reference.get(n, 0.0) for n in names]))}
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), constrained_layout=True)
     for k, name in enumerate(names):
@@ -109,11 +111,15 @@ def plot_search(args):
     right.semilogy(generation, np.where(best_loss > 0, best_loss, np.nan), color="k", lw=1, label="best loss")
     right.set_xlabel("generation")
     right.set_ylabel("best loss of the generation")
-    if angle is not None:
+    if angles:
         twin = right.twinx()
-        twin.plot(generation, angle, color="tab:red", lw=1.5)
+        for (name, angle), colour in zip(angles.items(), ["tab:red", "tab:purple", "tab:olive", "tab:cyan"]):
+            twin.plot(generation, angle, color=colour, lw=1.5, label=name)
         twin.set_ylabel("angle to the reference rule (deg)", color="tab:red")
-        twin.set_ylim(0, max(90.0, float(np.nanmax(angle)) if len(angle) else 90.0))
+        top = max(float(np.nanmax(a)) if len(a) else 0.0 for a in angles.values())
+        twin.set_ylim(0, max(90.0, top))
+        if len(angles) > 1:
+            twin.legend(frameon=False, fontsize=8, loc="upper right")
     right.set_title("loss and angle over generations")
     fig.savefig(args.out, dpi=args.dpi)
     print(f"plot_run.py: wrote {args.out}")
