@@ -29,7 +29,7 @@ int main(int argc, char** argv) try {
                         {{"inputs", "5", "number of input neurons N"},
                          {"outputs", "5", "number of output neurons M (M <= N)"},
                          {"seed", "1", "random seed (datasets, initial rules, CMA-ES)"},
-                         {"generations", "1500", "CMA-ES generations"},
+                         {"generations", "2500", "CMA-ES generations"},
                          {"datasets", "10", "datasets per candidate pair of rules"},
                          {"steps", "800", "batch updates per dataset"},
                          {"l1", "0.03", "L1 penalty weight on the coefficients"},
