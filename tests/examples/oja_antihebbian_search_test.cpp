@@ -17,7 +17,10 @@ TEST_CASE("CMA-ES recovers Oja's and the anti-Hebbian rule together on a 3 -> 2 
   // The example's settings with 10 datasets and 400 steps, which the 3 → 2 network needs
   // (docs/oja-antihebbian.md). The angles are measured on the terms the task can identify
   // (even total order in the two rates); the others are pulled to zero by L1 only, much
-  // more slowly (measured: 15.7° and 21.4° over all terms after 1500 generations).
+  // more slowly (measured: 15.7° and 21.4° over all terms after 1500 generations), and with
+  // a single lateral synapse rule B stays weakly constrained (43° over all terms even with
+  // population 30). The full-angle criterion is met by the 5 → 5 example run instead
+  // (docs/oja-antihebbian.md), which takes far longer than a test may.
   HierarchicalPcaConfig config;
   config.input.inputs = 3;
   config.outputs = 2;
