@@ -15,6 +15,7 @@
 #include "../core/angle.hpp"
 #include "../core/errors.hpp"
 #include "../core/run_report.hpp"
+#include "../io/atomic_file.hpp"
 #include "metric.hpp"
 
 namespace metahebb::callbacks {
@@ -23,10 +24,7 @@ class CsvRecorder {
  public:
   /// Opens (truncates) `path` now, so a bad path fails before the run starts.
   explicit CsvRecorder(const std::string& path, std::vector<Metric> metrics = {})
-      : out_(path), metrics_(std::move(metrics)) {
-    require(static_cast<bool>(out_), "csv path", path, "must be a writable file");
-    out_.precision(10);
-  }
+      : CsvRecorder(path, std::move(metrics), std::ios::trunc) {}
 
   /// With one metric, angle_deg: the angle between θ and `reference`.
   CsvRecorder(const std::string& path, Eigen::VectorXd reference)
@@ -49,9 +47,10 @@ class CsvRecorder {
       }
     }
     in.close();
-    CsvRecorder recorder(path, std::move(metrics));
-    recorder.out_ << kept << std::flush;
-    recorder.header_written_ = !kept.empty();
+    if (kept.empty()) return CsvRecorder(path, std::move(metrics));
+    io::write_file_atomically(path, kept);  // a kill now leaves the old file or the kept rows, never less
+    CsvRecorder recorder(path, std::move(metrics), std::ios::app);
+    recorder.header_written_ = true;
     return recorder;
   }
 
@@ -74,6 +73,12 @@ class CsvRecorder {
   }
 
  private:
+  CsvRecorder(const std::string& path, std::vector<Metric> metrics, std::ios::openmode mode)
+      : out_(path, std::ios::out | mode), metrics_(std::move(metrics)) {
+    require(static_cast<bool>(out_), "csv path", path, "must be a writable file");
+    out_.precision(10);
+  }
+
   std::ofstream out_;
   std::vector<Metric> metrics_;
   bool header_written_ = false;
