@@ -89,7 +89,7 @@ int main(int argc, char** argv) try {
   summary.add("format", "metahebb-spiking-run")
       .add("parameter_names", SpikeTraceBasis{}.term_names())
       .add("theta", theta)
-      .add("eta", config.eta)
+      .add("eta", config.rule.eta)
       .add("rate_hz", o.rate_hz)
       .add("loss", TargetRate()(o, theta))
       .add("exploded", o.exploded)

@@ -23,6 +23,7 @@
 #include "core/concepts/task.hpp"
 #include "core/errors.hpp"
 #include "core/run_report.hpp"
+#include "evaluate.hpp"
 #include "execution/serial.hpp"
 
 namespace metahebb {
@@ -73,29 +74,9 @@ class MetaLearner {
   /// Scores a population without telling the optimiser: losses(c) is the mean over datasets.
   /// `diverged` (if given) receives the number of diverged simulations.
   Eigen::VectorXd evaluate(const Eigen::MatrixXd& thetas, std::size_t generation, std::size_t* diverged = nullptr) {
-    require(static_cast<std::size_t>(thetas.rows()) == task_.num_parameters(), "thetas.rows()", thetas.rows(),
-            "must equal task.num_parameters() (" + std::to_string(task_.num_parameters()) + ")");
-    const auto p = thetas.cols();
-    const std::size_t datasets = task_.num_datasets();
-    Eigen::MatrixXd per_dataset(p, static_cast<Eigen::Index>(datasets));
-    std::vector<std::size_t> diverged_per_dataset(datasets, 0);
-    std::vector<Eigen::VectorXd> columns(static_cast<std::size_t>(p));
-    for (Eigen::Index c = 0; c < p; ++c) columns[static_cast<std::size_t>(c)] = thetas.col(c);
-
-    executor_.for_each(datasets, [&](std::size_t d) {
-      const EvaluationContext ctx{options_.seed, generation, d};
-      const std::vector<observation> observed = task_.simulate(thetas, ctx);
-      for (Eigen::Index c = 0; c < p; ++c) {
-        const auto& o = observed[static_cast<std::size_t>(c)];
-        per_dataset(c, static_cast<Eigen::Index>(d)) = loss_(o, columns[static_cast<std::size_t>(c)]);
-        if (o.diverged()) ++diverged_per_dataset[d];
-      }
-    });
-    if (diverged) {
-      *diverged = 0;
-      for (auto count : diverged_per_dataset) *diverged += count;
-    }
-    return per_dataset.rowwise().mean();  // fixed summation order: independent of the executor
+    Evaluation e = metahebb::evaluate(task_, loss_, thetas, {options_.seed, generation, 0}, executor_);
+    if (diverged) *diverged = e.diverged;
+    return std::move(e.losses);
   }
 
   /// Runs until the optimiser, max_generations or a callback stops it.

@@ -40,7 +40,7 @@ int main(int argc, char** argv) try {
   InhibitoryBalanceConfig config;
   config.training_time = std::stod(argv[2]);
   config.scoring_time = config.window = std::stod(argv[3]);  // the window is the whole scoring phase
-  config.eta = 0.05;  // 5x the paper's η: the rate settles within a few seconds (keeps Brian2's run short)
+  config.rule.eta = 0.05;  // 5x the paper's η: the rate settles within a few seconds (keeps Brian2's run short)
   config.datasets = 1;
   const std::uint64_t seed = std::stoull(argv[4]);
   const InhibitoryBalanceTaskDouble task(config);

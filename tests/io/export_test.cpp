@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <metahebb/io/export_brian2.hpp>
 #include <metahebb/io/export_nestml.hpp>
+#include <metahebb/neurons/conductance_lif.hpp>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,8 @@ namespace {
 io::LearnedSpikeTraceRule learned() {
   Eigen::VectorXd theta(6);
   theta << -0.28, 0.125, 1.0, 0.75, 0.02, 0.035;
-  return io::LearnedSpikeTraceRule::from(InhibitoryBalanceConfig{}, theta);
+  // The rule, its initial weight and the neuron it drives: no task is needed to export it.
+  return io::LearnedSpikeTraceRule::from(SpikeTraceRule{}, 0.1, ConductanceLifParameters{}, theta);
 }
 
 // The number after `prefix` in `text`, parsed back.

@@ -204,9 +204,9 @@ TEST_CASE("spiking configurations reject every bad field, naming field and value
   const auto real = [&](const std::string& name, double IB::*member, const std::vector<double>& bad) {
     walk<IB>(cases, "InhibitoryBalanceConfig", name, bad, [member](IB& c, double v) { c.*member = v; }, ib);
   };
-  real("eta", &IB::eta, positive_bad);
+  walk<IB>(cases, "InhibitoryBalanceConfig", "rule.eta", positive_bad, [](IB& c, double v) { c.rule.eta = v; }, ib);
   real("w_inh_initial", &IB::w_inh_initial, std::vector<double>{-1, nan_, inf_, -inf_, 101});  // ≤ w_max = 100
-  real("w_max", &IB::w_max, positive_bad);
+  walk<IB>(cases, "InhibitoryBalanceConfig", "rule.w_max", positive_bad, [](IB& c, double v) { c.rule.w_max = v; }, ib);
   real("training_time", &IB::training_time, non_negative_bad);
   real("scoring_time", &IB::scoring_time, positive_bad);
   real("window", &IB::window, std::vector<double>{0, -1, nan_, inf_, 0.5, 31});  // ≥ 1 s, ≤ scoring_time = 30

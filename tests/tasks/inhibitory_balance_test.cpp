@@ -67,7 +67,7 @@ void check_lanes_match_scalar(const Task& task) {
 
 TEST_CASE("invalid configurations throw, naming the field", "[inhibitory_balance]") {
   InhibitoryBalanceConfig c;
-  c.w_max = -1;
+  c.rule.w_max = -1;
   CHECK_THROWS_WITH(InhibitoryBalanceTask(c), Catch::Contains("w_max"));
   c = {};
   c.window = 40;
@@ -79,7 +79,7 @@ TEST_CASE("invalid configurations throw, naming the field", "[inhibitory_balance
   c.input.tau_input = 0;
   CHECK_THROWS_WITH(InhibitoryBalanceTask(c), Catch::Contains("input.tau_input"));
   c = {};
-  c.eta = std::numeric_limits<double>::quiet_NaN();
+  c.rule.eta = std::numeric_limits<double>::quiet_NaN();
   CHECK_THROWS_WITH(InhibitoryBalanceTask(c), Catch::Contains("eta"));
   const InhibitoryBalanceTask task(short_protocol());
   CHECK_THROWS_WITH(task.simulate(Eigen::MatrixXd::Zero(5, 1), EvaluationContext{}), Catch::Contains("thetas.rows()"));

@@ -6,7 +6,7 @@
 /// The module defines `parameters` (a namespace dict), `model`, `on_pre`, `on_post` and
 /// make_synapses(source, target, **kwargs). Traces are event-driven (updated only at
 /// spikes, exactly), and each handler runs the statements in the order metahebb's task
-/// does (tasks/inhibitory_balance.hpp):
+/// runs them (SpikeTraceRule, rules/spike_trace.hpp):
 ///   on_pre:  g_post += g_bar w;  w ← clip(w + η(α + κ post_trace), 0, w_max);  pre_trace += 1
 ///   on_post: w ← clip(w + η(β + γ pre_trace), 0, w_max);  post_trace += 1
 /// The target group needs a dimensionless conductance variable (default `g_inh`, in units

@@ -9,7 +9,6 @@
 
 #include "../core/errors.hpp"
 #include "../rules/spike_trace.hpp"
-#include "../tasks/inhibitory_balance.hpp"
 
 namespace metahebb::io {
 
@@ -21,13 +20,26 @@ struct LearnedSpikeTraceRule {
   double g_bar = 0.035;      ///< conductance jump per unit weight, in units of the leak conductance
   double g_leak = 10e-9;     ///< leak conductance (S), to express g_bar in siemens for NEST
 
-  /// The rule as the §3.3 task simulates it (η, clipping, initial weight, ḡ_I from `config`).
-  static LearnedSpikeTraceRule from(const InhibitoryBalanceConfig& config, Eigen::VectorXd theta) {
-    LearnedSpikeTraceRule rule{std::move(theta), config.eta, config.w_max, config.w_inh_initial,
-                               config.neuron.g_inh_bar, config.neuron.g_leak};
+  /// The rule with its settings (η, w_max), its initial weight, and the ḡ_I and g_leak of
+  /// the neuron it drives: `from(rule, w_initial, neuron_parameters, θ)`.
+  template <class NeuronParameters>
+  static LearnedSpikeTraceRule from(const SpikeTraceRule& settings, double w_initial, const NeuronParameters& neuron,
+                                    Eigen::VectorXd theta) {
+    LearnedSpikeTraceRule rule{std::move(theta), settings.eta, settings.w_max, w_initial, neuron.g_inh_bar,
+                               neuron.g_leak};
     rule.validate();
     return rule;
   }
+  /// The rule as a task configuration simulates it: anything with `rule` (SpikeTraceRule),
+  /// `w_inh_initial` and `neuron` (with g_inh_bar, g_leak), e.g. InhibitoryBalanceConfig.
+  template <class Config>
+    requires requires(const Config& c) { c.rule; c.w_inh_initial; c.neuron.g_inh_bar; c.neuron.g_leak; }
+  static LearnedSpikeTraceRule from(const Config& config, Eigen::VectorXd theta) {
+    return from(config.rule, config.w_inh_initial, config.neuron, std::move(theta));
+  }
+
+  /// The rule's settings as the simulator's component.
+  SpikeTraceRule settings() const { return {eta, w_max}; }
 
   void validate() const {
     require(SpikeTraceBasis::simulable(theta), "rule.theta", theta.size() == 6 ? "(non-finite or tau <= 0)" : "(size != 6)",

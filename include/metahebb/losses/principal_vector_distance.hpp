@@ -15,7 +15,8 @@
 
 #include "../core/concepts/loss.hpp"
 #include "../core/errors.hpp"
-#include "../tasks/principal_vector.hpp"
+#include "../observations/principal_vectors.hpp"
+#include "divergence_penalty.hpp"
 
 namespace metahebb {
 
@@ -27,8 +28,7 @@ struct PrincipalVectorDistance {
   }
 
   double operator()(const PrincipalVectorObservation& o, const Eigen::VectorXd& /*theta*/) const {
-    if (o.diverged())
-      return cap * (2.0 - static_cast<double>(o.diverged_at_step) / static_cast<double>(o.steps));
+    if (o.diverged()) return divergence_penalty(cap, o.diverged_at_step, o.steps);
     const double d = o.distance();
     return std::isfinite(d) ? std::min(d, cap) : 2.0 * cap;
   }

@@ -14,7 +14,8 @@
 
 #include "../core/concepts/loss.hpp"
 #include "../core/errors.hpp"
-#include "../tasks/hierarchical_pca.hpp"
+#include "../observations/principal_vectors.hpp"
+#include "divergence_penalty.hpp"
 
 namespace metahebb {
 
@@ -27,7 +28,7 @@ struct PrincipalVectorsDistance {
 
   double operator()(const PrincipalVectorsObservation& o, const Eigen::VectorXd& /*theta*/) const {
     const auto m = static_cast<double>(o.weights.cols());
-    if (o.diverged()) return m * cap * (2.0 - static_cast<double>(o.diverged_at_step) / static_cast<double>(o.steps));
+    if (o.diverged()) return divergence_penalty(m * cap, o.diverged_at_step, o.steps);
     double sum = 0.0;
     for (Eigen::Index i = 0; i < o.weights.cols(); ++i) {
       const double d = o.distance(i);

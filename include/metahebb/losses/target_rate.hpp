@@ -15,7 +15,8 @@
 
 #include "../core/concepts/loss.hpp"
 #include "../core/errors.hpp"
-#include "../tasks/inhibitory_balance.hpp"
+#include "../observations/spiking_rate.hpp"
+#include "divergence_penalty.hpp"
 
 namespace metahebb {
 
@@ -34,17 +35,16 @@ struct TargetRate {
   /// The worst loss of a rate in [0, max_rate_hz].
   double cap(double max_rate_hz) const noexcept { return std::max(rate_loss(0.0), rate_loss(max_rate_hz)); }
 
-  double operator()(const InhibitoryBalanceObservation& o, const Eigen::VectorXd& /*theta*/) const {
+  /// Any observation with a rate, a stop step and the threshold (core/concepts/observation.hpp).
+  template <RateObservation O>
+  double operator()(const O& o, const Eigen::VectorXd& /*theta*/) const {
     const double c = cap(o.max_rate_hz);
-    if (o.diverged()) {
-      const double fraction = o.steps ? static_cast<double>(o.stopped_at_step) / static_cast<double>(o.steps) : 0.0;
-      return c * (2.0 - std::clamp(fraction, 0.0, 1.0));
-    }
+    if (o.diverged()) return divergence_penalty(c, o.stopped_at_step, o.steps);
     const double l = rate_loss(o.rate_hz);
     return std::isfinite(l) ? l : 2.0 * c;
   }
 };
 
-static_assert(check_loss<TargetRate, InhibitoryBalanceObservation>());
+static_assert(check_loss<TargetRate, SpikingRateObservation>());
 
 }  // namespace metahebb

@@ -67,6 +67,7 @@ class ConductanceLif {
  public:
   using scalar = lanes::scalar_t<T>;
   using mask = lanes::mask_t<T>;
+  using parameters_type = ConductanceLifParameters;
 
   struct state_type {
     T v;           ///< membrane potential (V)
@@ -100,31 +101,29 @@ class ConductanceLif {
   /// At rest, no conductance, not refractory.
   state_type resting() const noexcept { return {T(v_rest_), T(0), T(0), T(0)}; }
 
-  /// One step of dt; returns which lanes spiked.
-  mask step(state_type& s, const input_type& in) const noexcept {
-    s.g_exc += in.exc;
-    s.g_inh += in.inh;
-    const mask spiked = integrate(s.v, s.refractory, s.g_exc, s.g_inh);
+  /// One step of dt with the conductances as the synapse groups left them (this step's
+  /// jumps already added): (2) V relaxes towards V_∞, (3) threshold, reset, refractory
+  /// clamp, (4) the conductances decay. Returns which lanes spiked. This is what a
+  /// NeuronGroup calls (core/concepts/neuron_model.hpp, SpikingNeuronModel).
+  mask step(state_type& s) const noexcept {
+    const T g_total = (T(1) + s.g_exc) + s.g_inh;
+    const T v_inf = (T(v_rest_) + s.g_exc * T(e_exc_) + s.g_inh * T(e_inh_)) / g_total;
+    const T v_free = v_inf + (s.v - v_inf) * lanes::exp(g_total * T(minus_dt_over_tau_m_));
+    const mask clamped = s.refractory > T(0);
+    s.refractory = lanes::select(clamped, s.refractory - T(1), s.refractory);
+    const mask spiked = lanes::and_not(v_free >= T(v_threshold_), clamped);
+    s.v = lanes::select(lanes::either(clamped, spiked), T(v_reset_), v_free);
+    s.refractory = lanes::select(spiked, T(refractory_steps_), s.refractory);
     s.g_exc *= T(decay_exc_);
     s.g_inh *= T(decay_inh_);
     return spiked;
   }
 
-  /// Steps (2)–(3) alone, for callers that keep the conductances themselves, e.g. one
-  /// excitatory conductance shared by every lane (G = scalar) and one inhibitory per lane.
-  /// The shared part is computed in scalar arithmetic, so the result does not depend on
-  /// whether G is a scalar or a batch.
-  template <class G>
-  mask integrate(T& v, T& refractory, const G& g_exc, const T& g_inh) const noexcept {
-    const T g_total = T(scalar(1) + g_exc) + g_inh;
-    const T v_inf = (T(v_rest_ + g_exc * e_exc_) + g_inh * T(e_inh_)) / g_total;
-    const T v_free = v_inf + (v - v_inf) * lanes::exp(g_total * T(minus_dt_over_tau_m_));
-    const mask clamped = refractory > T(0);
-    refractory = lanes::select(clamped, refractory - T(1), refractory);
-    const mask spiked = lanes::and_not(v_free >= T(v_threshold_), clamped);
-    v = lanes::select(lanes::either(clamped, spiked), T(v_reset_), v_free);
-    refractory = lanes::select(spiked, T(refractory_steps_), refractory);
-    return spiked;
+  /// The same step with this step's conductance jumps given as `in` (added first).
+  mask step(state_type& s, const input_type& in) const noexcept {
+    s.g_exc += in.exc;
+    s.g_inh += in.inh;
+    return step(s);
   }
 
   scalar decay_exc() const noexcept { return decay_exc_; }
@@ -136,8 +135,8 @@ class ConductanceLif {
   scalar minus_dt_over_tau_m_{}, decay_exc_{}, decay_inh_{}, refractory_steps_{};
 };
 
-static_assert(check_neuron_model<ConductanceLif<float>>());
-static_assert(check_neuron_model<ConductanceLif<double>>());
-static_assert(check_neuron_model<ConductanceLif<xsimd::batch<float>>>());
+static_assert(check_spiking_neuron_model<ConductanceLif<float>>());
+static_assert(check_spiking_neuron_model<ConductanceLif<double>>());
+static_assert(check_spiking_neuron_model<ConductanceLif<xsimd::batch<float>>>());
 
 }  // namespace metahebb

@@ -9,9 +9,15 @@
 /// coefficients, time constants in seconds. Its mean drift (Eq. 15) is
 /// α ν_pre + β ν_post + (γ τ_pre + κ τ_post) ν_pre ν_post, whence the fixed point (Eq. 17).
 ///
-/// A basis tells a spiking task which traces it needs and what an event does to w;
-/// a later basis (triplet terms, co-dependent terms) provides the same members with
-/// more traces and coefficients.
+/// `SpikeTraceBasis` names the coefficients and gives the mean-field formulas;
+/// `SpikeTraceRule` is the rule as a component (core/concepts/event_rule.hpp): it owns η,
+/// the clipping of w to [0, w_max], the traces and their decay, and the order of updates:
+///   presynaptic spike:  w ← clip(w + η(α + κ x_post), 0, w_max);  x_pre ← x_pre e^{−Δt/τ_pre} + 1
+///   postsynaptic spike: w ← clip(w + η(β + γ x_pre e^{−Δt/τ_pre}), 0, w_max) for every synapse,
+///                       then x_post += 1
+///   every step:         x_post ← x_post e^{−dt/τ_post}
+/// (x_pre is decayed lazily, only at its own spikes and when read: exact for an exponential.)
+/// The Brian2 and NESTML exporters (io/) write these same statements.
 
 #include <Eigen/Core>
 #include <array>
@@ -20,8 +26,11 @@
 #include <string>
 #include <vector>
 
+#include "../core/concepts/event_rule.hpp"
 #include "../core/concepts/rule_basis.hpp"
 #include "../core/errors.hpp"
+#include "../core/lane_thetas.hpp"
+#include "../core/lanes.hpp"
 
 namespace metahebb {
 
@@ -75,6 +84,79 @@ class SpikeTraceBasis {
 };
 
 static_assert(check_rule_basis<SpikeTraceBasis>());
+
+/// The spike-trace rule as a component: settings η and w_max; θ = (α, β, γ, κ, τ_pre, τ_post).
+struct SpikeTraceRule {
+  static constexpr std::size_t num_coefficients = SpikeTraceBasis::num_coefficients;
+
+  double eta = 1e-2;     ///< learning rate η (scales α, β, γ, κ together)
+  double w_max = 100.0;  ///< weights are clipped to [0, w_max] after every update
+
+  void validate() const {
+    require_positive("rule.eta", eta);
+    require_positive("rule.w_max", w_max);
+  }
+  std::vector<std::string> term_names() const { return SpikeTraceBasis{}.term_names(); }
+
+  /// θ is finite with τ_pre, τ_post > 0, and its coefficients stay finite in `Scalar`.
+  template <class Scalar>
+  bool simulable(const Eigen::VectorXd& theta, double dt) const {
+    if (!SpikeTraceBasis::simulable(theta)) return false;
+    using I = SpikeTraceBasis::Index;
+    for (const double v : {theta[I::alpha], theta[I::beta], theta[I::gamma], theta[I::kappa], -1.0 / theta[I::tau_pre]})
+      if (!std::isfinite(static_cast<Scalar>(v))) return false;
+    (void)dt;
+    return true;
+  }
+  /// For padding lanes: a rule that does nothing.
+  Eigen::VectorXd inert_theta() const {
+    Eigen::VectorXd theta(6);
+    theta << 0.0, 0.0, 0.0, 0.0, 1.0, 1.0;
+    return theta;
+  }
+
+  template <class T>
+  class kernel {
+   public:
+    using scalar = lanes::scalar_t<T>;
+    struct pre_trace {
+      T x = T(0);  ///< x_pre as of this synapse's last presynaptic spike
+    };
+    struct post_trace {
+      T x = T(0);  ///< x_post
+    };
+
+    kernel(const SpikeTraceRule& rule, const LaneThetas<T>& theta, double dt)
+        : alpha_(theta.gather([](const double* t) { return t[SpikeTraceBasis::alpha]; })),
+          beta_(theta.gather([](const double* t) { return t[SpikeTraceBasis::beta]; })),
+          gamma_(theta.gather([](const double* t) { return t[SpikeTraceBasis::gamma]; })),
+          kappa_(theta.gather([](const double* t) { return t[SpikeTraceBasis::kappa]; })),
+          neg_inv_tau_pre_(theta.gather([](const double* t) { return -1.0 / t[SpikeTraceBasis::tau_pre]; })),
+          decay_post_(theta.gather([dt](const double* t) { return std::exp(-dt / t[SpikeTraceBasis::tau_post]); })),
+          eta_(static_cast<scalar>(rule.eta)), w_max_(static_cast<scalar>(rule.w_max)) {}
+
+    /// Presynaptic spike, `elapsed` s after this synapse's previous one.
+    void on_pre(T& w, pre_trace& pre, const post_trace& post, const T& elapsed) const noexcept {
+      w = lanes::clamp(w + eta_ * (alpha_ + kappa_ * post.x), T(0), w_max_);
+      pre.x = pre.x * lanes::exp(elapsed * neg_inv_tau_pre_) + T(1);
+    }
+    /// Postsynaptic spike: the new weight of a synapse whose last presynaptic spike was `elapsed` s ago.
+    T on_post(const T& w, const pre_trace& pre, const post_trace& /*post*/, const T& elapsed) const noexcept {
+      const T x_pre = pre.x * lanes::exp(elapsed * neg_inv_tau_pre_);
+      return lanes::clamp(w + eta_ * (beta_ + gamma_ * x_pre), T(0), w_max_);
+    }
+    void post_spiked(post_trace& post, const lanes::mask_t<T>& spiked) const noexcept {
+      post.x = lanes::select(spiked, post.x + T(1), post.x);
+    }
+    void decay(post_trace& post) const noexcept { post.x *= decay_post_; }
+
+   private:
+    T alpha_, beta_, gamma_, kappa_, neg_inv_tau_pre_, decay_post_, eta_, w_max_;
+  };
+};
+
+static_assert(check_event_rule<SpikeTraceRule, float>());
+static_assert(check_event_rule<SpikeTraceRule, double>());
 
 namespace rules {
 /// Vogels et al. 2011 iSTDP as θ of the spike-trace basis: α = −2 ρ0 τ, β = 0, γ = κ = 1,

@@ -22,6 +22,7 @@
 #include "../core/errors.hpp"
 #include "../core/random.hpp"
 #include "../inputs/rotated_gaussian.hpp"
+#include "../observations/principal_vectors.hpp"
 #include "../rules/plastic_groups.hpp"
 #include "../rules/volterra.hpp"
 #include "../rules/volterra_batch_update.hpp"
@@ -53,22 +54,6 @@ struct HierarchicalPcaConfig {
     require_positive("weight_bound", weight_bound);
     require(static_cast<double>(batch_size) * static_cast<double>(input.inputs) <= 1e9, "batch_size * inputs",
             static_cast<double>(batch_size) * static_cast<double>(input.inputs), "must be <= 1e9");
-  }
-};
-
-/// What one candidate's network became on one dataset.
-struct PrincipalVectorsObservation {
-  Eigen::MatrixXd weights;            ///< N × M: column i holds output i's incoming feedforward weights
-  Eigen::MatrixXd lateral;            ///< M × M: ŵ_ij in row i, column j (j < i)
-  Eigen::MatrixXd principal_vectors;  ///< N × M: PC_1 … PC_M of the dataset
-  std::size_t diverged_at_step = 0;   ///< 0: never; otherwise the step (1-based) of divergence
-  std::size_t steps = 0;
-
-  bool diverged() const noexcept { return diverged_at_step != 0; }
-  /// |w_i − PC_i| with the sign of PC_i ignored.
-  double distance(Eigen::Index i) const {
-    return std::min((weights.col(i) - principal_vectors.col(i)).norm(),
-                    (weights.col(i) + principal_vectors.col(i)).norm());
   }
 };
 

@@ -18,6 +18,7 @@
 #include "../core/errors.hpp"
 #include "../core/random.hpp"
 #include "../inputs/rotated_gaussian.hpp"
+#include "../observations/principal_vectors.hpp"
 #include "../neurons/linear_rate.hpp"
 #include "../rules/volterra.hpp"
 #include "../rules/volterra_batch_update.hpp"
@@ -43,20 +44,6 @@ struct PrincipalVectorConfig {
     require(static_cast<double>(batch_size) * static_cast<double>(input.inputs) <= 1e9,
             "batch_size * inputs", static_cast<double>(batch_size) * static_cast<double>(input.inputs),
             "must be <= 1e9 (one batch must fit in memory)");
-  }
-};
-
-/// What one candidate became on one dataset.
-struct PrincipalVectorObservation {
-  Eigen::VectorXd weights;           ///< w after the last step (zero if diverged)
-  Eigen::VectorXd principal_vector;  ///< the dataset's PC1 (unit norm)
-  std::size_t diverged_at_step = 0;  ///< 0: never; otherwise the step (1-based) at which w left the bound
-  std::size_t steps = 0;             ///< steps the protocol had
-
-  bool diverged() const noexcept { return diverged_at_step != 0; }
-  /// Eq. 5 with the sign of PC1 ignored: min(|w − PC1|, |w + PC1|).
-  double distance() const {
-    return std::min((weights - principal_vector).norm(), (weights + principal_vector).norm());
   }
 };
 

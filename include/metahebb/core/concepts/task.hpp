@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "observation.hpp"
+
 namespace metahebb {
 
 /// Which dataset of which generation is being simulated, and the run's seed.
@@ -20,11 +22,6 @@ struct EvaluationContext {
   std::uint64_t seed = 0;
   std::size_t generation = 0;
   std::size_t dataset = 0;
-};
-
-template <class O>
-concept Observation = requires(const O& o) {
-  { o.diverged() } -> std::convertible_to<bool>;
 };
 
 template <class T>

@@ -1,0 +1,57 @@
+#pragma once
+/// A group of neurons: the state of `blocks` values of the lane type T (each lane one
+/// neuron, or one candidate's copy of a neuron), advanced one dt by a SpikingNeuronModel.
+///
+///   NeuronGroup<ConductanceLif<B>> post(ConductanceLif<B>(parameters), blocks);
+///   synapses.deliver(…, post.states(), &state_type::g_inh);   // this step's jumps
+///   const bool any = post.step(spiked);                        // membrane, reset, decay
+///
+/// The group owns no policy of its own: what happens in a step is the model's; synapse
+/// groups add into the state's conductance channels before the step. The state is a
+/// plain value, so copying the group is a snapshot (simulation/snapshot.hpp).
+
+#include <cstddef>
+#include <vector>
+
+#include "../core/concepts/neuron_model.hpp"
+#include "../core/errors.hpp"
+#include "../core/lanes.hpp"
+
+namespace metahebb {
+
+template <class Model>
+class NeuronGroup {
+  static_assert(check_spiking_neuron_model<Model>());
+
+ public:
+  using model_type = Model;
+  using state_type = typename Model::state_type;
+  using mask = typename Model::mask;
+
+  NeuronGroup(Model model, std::size_t blocks) : model_(std::move(model)), states_(blocks, model_.resting()) {
+    require_count("neuron group blocks", static_cast<long long>(blocks), 1, 1LL << 40);
+  }
+
+  std::size_t blocks() const noexcept { return states_.size(); }
+  const Model& model() const noexcept { return model_; }
+  state_type& operator[](std::size_t i) noexcept { return states_[i]; }
+  const state_type& operator[](std::size_t i) const noexcept { return states_[i]; }
+  std::vector<state_type>& states() noexcept { return states_; }
+  const std::vector<state_type>& states() const noexcept { return states_; }
+
+  /// One dt for every block; spiked[i] receives block i's spike mask. Returns whether any lane spiked.
+  bool step(mask* spiked) noexcept {
+    bool any = false;
+    for (std::size_t i = 0; i < states_.size(); ++i) {
+      spiked[i] = model_.step(states_[i]);
+      any = any || lanes::any(spiked[i]);
+    }
+    return any;
+  }
+
+ private:
+  Model model_;
+  std::vector<state_type> states_;
+};
+
+}  // namespace metahebb

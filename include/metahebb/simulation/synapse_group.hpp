@@ -1,0 +1,126 @@
+#pragma once
+/// Synapse groups from a presynaptic population shared by every lane (an input whose
+/// spikes are the same for all candidates) onto a NeuronGroup whose lanes are candidates:
+/// the §3.3 layout, in which the input is generated once and every lane learns on it.
+///
+/// `FixedSynapses`: weights that do not learn (one value per afferent, shared by every
+/// lane). On the spikes of a step it adds ḡ Σ_k w_k, summed in the scalar type in spike
+/// order, to a conductance channel of every block.
+///
+/// `PlasticSynapses<Rule, T>`: every afferent onto every block's neuron, with one weight
+/// and one presynaptic trace state per (afferent, block) and one postsynaptic trace state
+/// per block, learning with an EventRule (core/concepts/event_rule.hpp) whose kernel holds
+/// the lanes' θ. On a presynaptic spike of afferent k, for every block: g += ḡ w_k (the
+/// weight before the update), then the rule's on_pre. On postsynaptic spikes: the rule's
+/// on_post for every afferent (kept in the lanes that spiked), then post_spiked. Every
+/// step: the rule's decay. Time since an afferent's last spike is counted in whole steps
+/// (shared by every lane), so presynaptic traces decay lazily and exactly.
+///
+/// Both are plain values: copying a group is a snapshot of it.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "../core/concepts/event_rule.hpp"
+#include "../core/errors.hpp"
+#include "../core/lanes.hpp"
+
+namespace metahebb {
+
+template <class Scalar>
+class FixedSynapses {
+ public:
+  /// `weights[k]` of afferent k, in units of `g_bar` (the conductance jump per unit weight).
+  FixedSynapses(const std::vector<double>& weights, double g_bar) : jump_(weights.size()) {
+    for (std::size_t k = 0; k < weights.size(); ++k) jump_[k] = static_cast<Scalar>(g_bar * weights[k]);
+  }
+
+  std::size_t size() const noexcept { return jump_.size(); }
+
+  /// Adds the jumps of afferents `first` .. `last` (indices) to `channel` of every target state.
+  template <class State, class T>
+  void deliver(const std::uint32_t* first, const std::uint32_t* last, std::vector<State>& targets,
+               T State::*channel) const noexcept {
+    if (first == last) return;
+    Scalar jump = 0;
+    for (const std::uint32_t* s = first; s != last; ++s) jump += jump_[*s];
+    for (State& target : targets) target.*channel += T(jump);
+  }
+
+ private:
+  std::vector<Scalar> jump_;
+};
+
+template <class Rule, class T>
+class PlasticSynapses {
+ public:
+  using kernel = typename Rule::template kernel<T>;
+  using pre_trace = typename kernel::pre_trace;
+  using post_trace = typename kernel::post_trace;
+  using scalar = lanes::scalar_t<T>;
+  using mask = lanes::mask_t<T>;
+
+  /// One kernel per block (its lanes' θ); `afferents` presynaptic neurons; every weight
+  /// starts at `w_initial`; `g_bar` is the conductance jump per unit weight; `dt` in s.
+  PlasticSynapses(std::vector<kernel> kernels, std::size_t afferents, double w_initial, double g_bar, double dt)
+      : kernels_(std::move(kernels)), blocks_(kernels_.size()), afferents_(afferents),
+        w_(afferents * blocks_, T(static_cast<scalar>(w_initial))), pre_(afferents * blocks_),
+        post_(blocks_), last_spike_(afferents, 0), elapsed_(afferents), g_bar_(static_cast<scalar>(g_bar)),
+        dt_(static_cast<scalar>(dt)) {
+    require(blocks_ >= 1, "plastic synapses kernels.size()", blocks_, "must be >= 1 (one per block of lanes)");
+  }
+
+  std::size_t afferents() const noexcept { return afferents_; }
+  std::size_t blocks() const noexcept { return blocks_; }
+  /// Weight of afferent k in block i.
+  const T& weight(std::size_t k, std::size_t i) const noexcept { return w_[k * blocks_ + i]; }
+  /// All weights, afferent-major: the weight of afferent k in block i is at k · blocks() + i.
+  const std::vector<T>& weights() const noexcept { return w_; }
+  const post_trace& post(std::size_t i) const noexcept { return post_[i]; }
+
+  /// A presynaptic spike of afferent k in step n: conductance, then the rule.
+  template <class State>
+  void on_pre(std::uint32_t k, std::size_t n, std::vector<State>& targets, T State::*channel) noexcept {
+    const T since(static_cast<scalar>(static_cast<std::int64_t>(n) - last_spike_[k]) * dt_);
+    for (std::size_t i = 0; i < blocks_; ++i) {
+      T& w = w_[k * blocks_ + i];
+      targets[i].*channel += g_bar_ * w;
+      kernels_[i].on_pre(w, pre_[k * blocks_ + i], post_[i], since);
+    }
+    last_spike_[k] = static_cast<std::int64_t>(n);
+  }
+
+  /// Postsynaptic spikes in step n (spiked[i]: block i's mask), after the membrane step.
+  void on_post(std::size_t n, const mask* spiked) noexcept {
+    for (std::size_t k = 0; k < afferents_; ++k)
+      elapsed_[k] = static_cast<scalar>(static_cast<std::int64_t>(n) - last_spike_[k]) * dt_;
+    for (std::size_t i = 0; i < blocks_; ++i) {
+      if (!lanes::any(spiked[i])) continue;
+      const kernel& rule = kernels_[i];
+      for (std::size_t k = 0; k < afferents_; ++k) {
+        T& w = w_[k * blocks_ + i];
+        w = lanes::select(spiked[i], rule.on_post(w, pre_[k * blocks_ + i], post_[i], T(elapsed_[k])), w);
+      }
+      rule.post_spiked(post_[i], spiked[i]);
+    }
+  }
+
+  /// One dt of the rule's postsynaptic trace decay.
+  void decay() noexcept {
+    for (std::size_t i = 0; i < blocks_; ++i) kernels_[i].decay(post_[i]);
+  }
+
+ private:
+  std::vector<kernel> kernels_;
+  std::size_t blocks_, afferents_;
+  std::vector<T> w_;
+  std::vector<pre_trace> pre_;
+  std::vector<post_trace> post_;
+  std::vector<std::int64_t> last_spike_;  // step of each afferent's last spike (traces are 0 before the first)
+  std::vector<scalar> elapsed_;           // scratch: seconds since each afferent's last spike
+  T g_bar_;
+  scalar dt_;
+};
+
+}  // namespace metahebb
