@@ -158,22 +158,17 @@ int main(int argc, char** argv) try {
     MetaLearner learner(task, TargetRate(), AdamFd(theta0, options), executor, {.seed = seed, .max_generations = iterations});
     result = run(learner);
   } else {
-    // CMA-ES in coordinates divided by `scale`, so one σ suits every parameter.
+    // CMA-ES in coordinates divided by `scale`, so one σ suits every parameter, with every
+    // candidate reflected into the task's bounds (optim/transformation.hpp); the results
+    // are in θ units.
     CmaesOptions options;
     options.sigma0 = 0.5;
     options.seed = seed;
     options.population_size = 16;  // one SIMD population of 16 float lanes
-    struct Scaled : InhibitoryBalanceTask {
-      Eigen::VectorXd s;
-      std::vector<observation> simulate(const Eigen::MatrixXd& z, const EvaluationContext& ctx) const {
-        return InhibitoryBalanceTask::simulate(s.asDiagonal() * z, ctx);
-      }
-    };
-    MetaLearner learner(Scaled{task, scale}, TargetRate(), Cmaes(theta0.cwiseQuotient(scale), options), executor,
-                        {.seed = seed, .max_generations = iterations});
+    auto [lower, upper] = InhibitoryBalanceTask::parameter_bounds(!cli.get<bool>("no-sign-constraints"));
+    MetaLearner learner(task, TargetRate(), BasicCmaes(theta0, options, ScaledBoxTransformation(scale, lower, upper)),
+                        executor, {.seed = seed, .max_generations = iterations});
     result = run(learner);
-    result.final_theta = result.final_theta.cwiseProduct(scale);
-    result.best_theta = result.best_theta.cwiseProduct(scale);
   }
 
   // Score the final rule on input realisations the search never saw.

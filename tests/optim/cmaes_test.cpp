@@ -1,17 +1,22 @@
 // Tests of metahebb::Cmaes: tutorial defaults, evaluation counts against the
 // reference implementations (../shared/research/cmaes-reference.md §1.8), the NaN
-// policy, reproducibility, stop criteria and configuration errors.
+// policy, reproducibility, stop criteria, configuration errors, and the transformation
+// policies (identity: bitwise the old numbers; scaling and bounds).
 
 #include "metahebb/optim/cmaes.hpp"  // first: it includes Eigen (see the note there)
+#include "metahebb/core/random.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <functional>
 #include <limits>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -397,4 +402,211 @@ TEST_CASE("Cmaes rejects bad configurations, naming field and value", "[cmaes][e
   CHECK_THROWS_AS(Cmaes(x0, with([](CmaesOptions& o) { o.population_size = 2000000; })),
                   metahebb::invalid_configuration);
   CHECK_NOTHROW(Cmaes(x0, with([](CmaesOptions& o) { o.population_size = 2; })));
+}
+
+// --- transformation policies (optim/transformation.hpp) ----------------------------------
+
+namespace {
+
+using metahebb::BasicCmaes;
+using metahebb::BoundRepair;
+using metahebb::ScaledBoxTransformation;
+
+// FNV-1a over the bits of the doubles of a run: a change of one bit anywhere changes it.
+struct BitHash {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  void add(double x) {
+    h ^= std::bit_cast<std::uint64_t>(x);
+    h *= 0x100000001b3ULL;
+  }
+  void add(const Eigen::MatrixXd& m) {
+    for (Eigen::Index i = 0; i < m.size(); ++i) add(m.data()[i]);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("Cmaes (the identity transformation) gives bitwise the numbers of the Cmaes before policies", "[cmaes][transformation]") {
+  // The hash was computed by the Cmaes of commit 66ad056 (before BasicCmaes existed) with
+  // g++ 12 and clang++ 14 at -O0, -O2 and -O3 -ffp-contract=off on x86-64: every
+  // population of 80 generations of the 8-D Rosenbrock run below, then mean, σ, C and the
+  // best-so-far. Other architectures may round Eigen's products differently.
+  CmaesOptions options;
+  options.sigma0 = 0.3;
+  options.seed = 42;
+  Cmaes es(Eigen::VectorXd::Constant(8, 1.0), options);
+  Eigen::VectorXd losses(static_cast<Eigen::Index>(es.population_size()));
+  BitHash hash;
+  for (int g = 0; g < 80; ++g) {
+    const Eigen::MatrixXd& x = es.ask();
+    for (Eigen::Index k = 0; k < x.cols(); ++k) losses[k] = rosenbrock(x.col(k));
+    hash.add(x);
+    es.tell(losses);
+  }
+  hash.add(es.mean());
+  hash.add(es.step_size());
+  hash.add(es.covariance());
+  hash.add(es.best_loss());
+  hash.add(es.best_theta());
+  STATIC_REQUIRE(std::is_same_v<Cmaes, BasicCmaes<metahebb::IdentityTransformation>>);
+  CHECK(&es.mean() == &es.search_mean());  // no copy, no conversion
+#if defined(__x86_64__) && !defined(__FMA__)
+  CHECK(hash.h == 0x53dad04ce1fbf2edULL);
+  CHECK(std::bit_cast<std::uint64_t>(es.step_size()) == 0x3f609fd6ba87423aULL);
+#endif
+}
+
+TEST_CASE("ScaledBoxTransformation with scale only is exactly CMA-ES on z = theta / scale", "[cmaes][transformation]") {
+  // The example's former `Scaled` task did this by hand; the policy must give the same bits.
+  Eigen::VectorXd scale(6), theta0(6);
+  scale << 0.2, 0.2, 0.2, 0.2, 0.01, 0.01;
+  theta0 << -0.3, 0.25, -0.02, 0.08, 0.042, 0.038;
+  const Eigen::VectorXd optimum = (Eigen::VectorXd(6) << -0.1, 0.3, 0.0, 0.1, 0.02, 0.03).finished();
+  const auto f = [&](const Eigen::VectorXd& theta) { return (theta - optimum).cwiseQuotient(scale).squaredNorm(); };
+  CmaesOptions options;
+  options.sigma0 = 0.5;
+  options.seed = 9;
+  options.population_size = 16;
+
+  Cmaes by_hand(theta0.cwiseQuotient(scale), options);
+  BasicCmaes policy(theta0, options, ScaledBoxTransformation(scale));
+  STATIC_REQUIRE(std::is_same_v<decltype(policy), BasicCmaes<ScaledBoxTransformation>>);
+  Eigen::VectorXd losses(16);
+  for (int g = 0; g < 40; ++g) {
+    const Eigen::MatrixXd theta = scale.asDiagonal() * by_hand.ask();
+    REQUIRE(policy.ask() == theta);  // bitwise
+    for (Eigen::Index k = 0; k < 16; ++k) losses[k] = f(theta.col(k));
+    by_hand.tell(losses);
+    policy.tell(losses);
+  }
+  CHECK(policy.search_mean() == by_hand.mean());
+  CHECK(policy.mean() == by_hand.mean().cwiseProduct(scale));
+  CHECK(policy.best_theta() == by_hand.best_theta().cwiseProduct(scale));
+  CHECK(policy.best_loss() == by_hand.best_loss());
+  CHECK(policy.step_size() == by_hand.step_size());
+  CHECK(policy.best_loss() < 1e-3);  // and it converges
+}
+
+TEST_CASE("ScaledBoxTransformation repairs every coordinate into its bounds", "[cmaes][transformation]") {
+  const double inf = std::numeric_limits<double>::infinity();
+  Eigen::VectorXd lower(3), upper(3);
+  lower << 0.0, -inf, 1.0;
+  upper << inf, 2.0, 3.0;
+  ScaledBoxTransformation reflect = ScaledBoxTransformation::box(lower, upper);
+  ScaledBoxTransformation clamp = ScaledBoxTransformation::box(lower, upper, BoundRepair::clamp);
+  reflect.prepare(3);
+  clamp.prepare(3);
+
+  CHECK(reflect.repair(0, -0.25) == 0.25);  // lower only: mirrored
+  CHECK(reflect.repair(0, 7.0) == 7.0);
+  CHECK(reflect.repair(1, 2.5) == 1.5);  // upper only
+  CHECK(reflect.repair(1, -1e300) == -1e300);
+  CHECK(reflect.repair(2, 3.5) == 2.5);  // both: back and forth with period 4
+  CHECK(reflect.repair(2, 5.5) == 1.5);
+  CHECK(reflect.repair(2, 0.5) == 1.5);
+  CHECK(reflect.repair(2, -0.5) == 2.5);
+  CHECK(reflect.repair(2, -3.5) == 1.5);
+  CHECK(reflect.repair(2, inf) == 3.0);
+  CHECK(std::isnan(reflect.repair(2, not_a_number)));
+  CHECK(clamp.repair(0, -0.25) == 0.0);
+  CHECK(clamp.repair(1, 2.5) == 2.0);
+  CHECK(clamp.repair(2, 0.5) == 1.0);
+  const double inside = 1.0 + 1.0 / 3.0;
+  CHECK(std::bit_cast<std::uint64_t>(reflect.repair(2, inside)) == std::bit_cast<std::uint64_t>(inside));
+
+  // Any point, however far out, lands inside.
+  metahebb::RandomStream random(11, metahebb::Purpose::user);
+  for (int trial = 0; trial < 2000; ++trial) {
+    const double x = random.normal() * std::pow(10.0, random.uniform(-2.0, 8.0));
+    for (Eigen::Index i = 0; i < 3; ++i) {
+      INFO("x = " << x << ", coordinate " << i);
+      for (const auto* t : {&reflect, &clamp}) {
+        const double y = t->repair(i, x);
+        CHECK(y >= lower[i]);
+        CHECK(y <= upper[i]);
+      }
+    }
+  }
+}
+
+TEST_CASE("Bounded CMA-ES asks only for points in the box and finds an optimum on its boundary", "[cmaes][transformation]") {
+  // Sphere centred at (-1, 2, 0.5, 4); the box [0, 3]^4 moves the constrained optimum to (0, 2, 0.5, 3).
+  const Eigen::VectorXd centre = (Eigen::VectorXd(4) << -1.0, 2.0, 0.5, 4.0).finished();
+  const Eigen::VectorXd constrained = (Eigen::VectorXd(4) << 0.0, 2.0, 0.5, 3.0).finished();
+  const Eigen::VectorXd lower = Eigen::VectorXd::Zero(4), upper = Eigen::VectorXd::Constant(4, 3.0);
+  for (const BoundRepair repair : {BoundRepair::reflect, BoundRepair::clamp}) {
+    INFO("repair " << metahebb::to_string(repair));
+    CmaesOptions options;
+    options.sigma0 = 1.0;  // large against the box: many samples fall outside
+    options.seed = 4;
+    options.max_generations = 300;
+    BasicCmaes es(Eigen::VectorXd::Constant(4, 1.5), options,
+                  ScaledBoxTransformation(Eigen::VectorXd::Ones(4), lower, upper, repair));
+    Eigen::VectorXd losses(static_cast<Eigen::Index>(es.population_size()));
+    std::size_t outside_search_box = 0;
+    while (es.status().running()) {
+      const Eigen::MatrixXd& theta = es.ask();
+      REQUIRE((theta.array() >= 0.0).all());
+      REQUIRE((theta.array() <= 3.0).all());
+      for (Eigen::Index k = 0; k < theta.cols(); ++k) losses[k] = (theta.col(k) - centre).squaredNorm();
+      es.tell(losses);
+      if ((es.search_mean().array() < 0.0).any() || (es.search_mean().array() > 3.0).any()) ++outside_search_box;
+    }
+    INFO(es.status().reason << "; search mean " << es.search_mean().transpose());
+    CHECK((es.mean().array() >= 0.0).all());
+    CHECK((es.mean().array() <= 3.0).all());
+    CHECK((es.best_theta() - constrained).norm() < 1e-3);
+    CHECK((es.mean() - constrained).norm() < 1e-2);
+    CHECK(es.best_loss() == Approx(2.0).epsilon(1e-4));  // 1² + 1²
+    if (repair == BoundRepair::reflect) CHECK((es.search_mean() - constrained).norm() < 1e-2);
+    (void)outside_search_box;
+  }
+}
+
+TEST_CASE("ScaledBoxTransformation rejects bad settings, naming field and value", "[cmaes][transformation][errors]") {
+  const Eigen::VectorXd x0 = Eigen::VectorXd::Constant(3, 0.5);
+  const Eigen::VectorXd ones = Eigen::VectorXd::Ones(3);
+  const auto make = [&](Eigen::VectorXd scale, Eigen::VectorXd lower = {}, Eigen::VectorXd upper = {},
+                        Eigen::VectorXd theta0 = {}) {
+    return message_of([&] {
+      BasicCmaes es(theta0.size() ? theta0 : x0, CmaesOptions{}, ScaledBoxTransformation(scale, lower, upper));
+    });
+  };
+  CHECK_THAT(make(Eigen::VectorXd::Ones(2)),
+             Catch::Contains("scaled_box.scale.size() = 2") && Catch::Contains("dimension 3"));
+  CHECK_THAT(make(Eigen::Vector3d(1.0, 0.0, 1.0)), Catch::Contains("scaled_box.scale[1] = 0"));
+  CHECK_THAT(make(Eigen::Vector3d(1.0, 1.0, -2.0)), Catch::Contains("scaled_box.scale[2] = -2"));
+  CHECK_THAT(make(Eigen::Vector3d(not_a_number, 1.0, 1.0)), Catch::Contains("scaled_box.scale[0] = nan"));
+  CHECK_THAT(make(ones, Eigen::VectorXd::Zero(4)), Catch::Contains("scaled_box.lower.size() = 4"));
+  CHECK_THAT(make(ones, {}, Eigen::VectorXd::Zero(1)), Catch::Contains("scaled_box.upper.size() = 1"));
+  CHECK_THAT(make(ones, Eigen::Vector3d(0.0, 2.0, 0.0), Eigen::Vector3d(1.0, 1.0, 1.0)),
+             Catch::Contains("scaled_box.lower[1] = 2") && Catch::Contains("must be <= scaled_box.upper[1] = 1"));
+  CHECK_THAT(make(ones, Eigen::Vector3d(0.0, not_a_number, 0.0)), Catch::Contains("scaled_box.lower[1] = nan"));
+  CHECK_THAT(make(ones, Eigen::Vector3d(infinity, 0.0, 0.0)), Catch::Contains("scaled_box.lower[0] = inf"));
+  CHECK_THAT(make(ones, {}, Eigen::Vector3d(1.0, 1.0, -infinity)), Catch::Contains("scaled_box.upper[2] = -inf"));
+  CHECK_THAT(make(ones, Eigen::VectorXd::Zero(3), Eigen::VectorXd::Ones(3), Eigen::Vector3d(0.5, 1.5, 0.5)),
+             Catch::Contains("cmaes.mean0[1] = 1.5") && Catch::Contains("[0, 1]"));
+  CHECK_THAT(make(Eigen::Vector3d(1e-310, 1.0, 1.0), {}, {}, Eigen::Vector3d(1e10, 0.5, 0.5)),
+             Catch::Contains("cmaes.mean0[0] in search units = inf"));
+  CHECK_THAT(make(ones, {}, {}, Eigen::Vector3d(0.5, 0.5, not_a_number)), Catch::Contains("cmaes.mean0[2] = nan"));
+  // Equal bounds pin a coordinate; empty vectors mean defaults.
+  CHECK(make(ones, Eigen::Vector3d(0.5, 0.0, 0.0), Eigen::Vector3d(0.5, 1.0, 1.0)) ==
+        "(no invalid_configuration thrown)");
+  CHECK(make({}) == "(no invalid_configuration thrown)");
+}
+
+TEST_CASE("Cmaes kinds and identity fields for checkpoints", "[cmaes][transformation]") {
+  CHECK(Cmaes::kind() == "cmaes");  // as written by checkpoints before transformations existed
+  CHECK(BasicCmaes<ScaledBoxTransformation>::kind() == "cmaes+scaled_box");
+  const Cmaes plain(Eigen::VectorXd::Zero(2), {.sigma0 = 0.25, .seed = 7});
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  CHECK(plain.identity_fields() == Fields{{"optimiser.seed", "7"}, {"optimiser.sigma0", "0.25"}});
+  const BasicCmaes scaled(Eigen::VectorXd::Zero(2), {.sigma0 = 0.25, .seed = 7},
+                          ScaledBoxTransformation(Eigen::Vector2d(0.5, 2.0), Eigen::Vector2d(-1.0, -infinity)));
+  CHECK(scaled.identity_fields() == Fields{{"optimiser.seed", "7"},
+                                           {"optimiser.sigma0", "0.25"},
+                                           {"optimiser.scale", "0.5,2"},
+                                           {"optimiser.lower", "-1,-inf"},
+                                           {"optimiser.upper", "inf,inf"},
+                                           {"optimiser.bound_repair", "reflect"}});
 }

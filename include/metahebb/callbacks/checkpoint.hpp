@@ -27,6 +27,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <typeinfo>
 #include <utility>
 #include <vector>
@@ -35,118 +36,33 @@
 #include <cxxabi.h>
 #endif
 
+#include "../core/concepts/checkpointable.hpp"
 #include "../core/errors.hpp"
 #include "../core/run_report.hpp"
+#include "../core/status.hpp"
 #include "../io/atomic_file.hpp"
+#include "../io/checkpoint_archive.hpp"
 #include "../io/checkpoint_record.hpp"
-#include "../optim/adam_fd.hpp"
-#include "../optim/cmaes.hpp"
-#include "../optim/status.hpp"
 
 namespace metahebb {
 
-// --- optimiser states as checkpoint fields (overload these for your own optimiser) ---------
+// --- optimiser states as checkpoint fields ------------------------------------------------
+// Any Checkpointable optimiser (core/concepts/checkpointable.hpp): its serialize(Archive&)
+// lists its fields once for both directions; this file names no concrete optimiser.
 
-inline std::string optimiser_kind(const Cmaes&) { return "cmaes"; }
-inline std::string optimiser_kind(const AdamFd&) { return "adam_fd"; }
-
-/// Settings that change a run's trajectory: a checkpoint written under others is refused.
-inline std::vector<std::pair<std::string, std::string>> optimiser_identity(const Cmaes& o) {
-  return {{"optimiser.seed", std::to_string(o.options().seed)},
-          {"optimiser.sigma0", detail::format_value(o.options().sigma0)}};
-}
-inline std::vector<std::pair<std::string, std::string>> optimiser_identity(const AdamFd& o) {
-  return {{"optimiser.learning_rate", detail::format_value(o.options().learning_rate)},
-          {"optimiser.fd_step", detail::format_value(o.options().fd_step)}};
+/// Writes `o`'s fields into `r`. serialize() only reads the object when the archive is
+/// saving (the Checkpointable contract), so calling it through a const_cast is safe.
+template <Checkpointable O>
+void save_optimiser(io::CheckpointRecord& r, const O& o) {
+  io::SavingArchive archive(r);
+  const_cast<O&>(o).serialize(archive);
 }
 
-namespace detail {
-inline void save_status(io::CheckpointRecord& r, const std::string& prefix, const Status& s) {
-  r.put_uint(prefix + ".status_code", static_cast<std::uint64_t>(s.code));
-  r.put_string(prefix + ".status_reason", s.reason);
-}
-inline Status load_status(const io::CheckpointRecord& r, const std::string& prefix) {
-  const std::uint64_t code = r.get_uint(prefix + ".status_code");
-  if (code > static_cast<std::uint64_t>(StopCode::callback))
-    throw io::checkpoint_error("metahebb: refusing checkpoint " + r.source() + ": field '" + prefix +
-                               ".status_code' = " + std::to_string(code) + " is not a stop code");
-  return {static_cast<StopCode>(code), r.get_string(prefix + ".status_reason")};
-}
-}  // namespace detail
-
-inline void save_optimiser(io::CheckpointRecord& r, const Cmaes& o) {
-  const CmaesState s = o.state();
-  r.put_vector("cmaes.mean", s.mean);
-  r.put_double("cmaes.sigma", s.sigma);
-  r.put_matrix("cmaes.C", s.C);
-  r.put_matrix("cmaes.B", s.B);
-  r.put_matrix("cmaes.inv_sqrt_C", s.inv_sqrt_C);
-  r.put_vector("cmaes.D", s.D);
-  r.put_vector("cmaes.eigenvalues", s.eigenvalues);
-  r.put_vector("cmaes.p_sigma", s.p_sigma);
-  r.put_vector("cmaes.p_c", s.p_c);
-  r.put_uint("cmaes.updates", s.updates);
-  r.put_uint("cmaes.generation", s.generation);
-  r.put_uint("cmaes.evaluations", s.evaluations);
-  r.put_uint("cmaes.non_finite_count", s.non_finite_count);
-  r.put_uint("cmaes.total_non_finite", s.total_non_finite);
-  r.put_double("cmaes.best_loss", s.best_loss);
-  r.put_vector("cmaes.best_theta", s.best_theta);
-  r.put_bool("cmaes.has_best", s.has_best);
-  r.put_vector("cmaes.best_history", s.best_history);
-  detail::save_status(r, "cmaes", s.status);
-}
-
-/// Reads the state and restores it into `o` (which checks sizes before changing anything).
-inline void load_optimiser(const io::CheckpointRecord& r, Cmaes& o) {
-  CmaesState s;
-  s.mean = r.get_vector("cmaes.mean");
-  s.sigma = r.get_double("cmaes.sigma");
-  s.C = r.get_matrix("cmaes.C");
-  s.B = r.get_matrix("cmaes.B");
-  s.inv_sqrt_C = r.get_matrix("cmaes.inv_sqrt_C");
-  s.D = r.get_vector("cmaes.D");
-  s.eigenvalues = r.get_vector("cmaes.eigenvalues");
-  s.p_sigma = r.get_vector("cmaes.p_sigma");
-  s.p_c = r.get_vector("cmaes.p_c");
-  s.updates = r.get_uint("cmaes.updates");
-  s.generation = r.get_uint("cmaes.generation");
-  s.evaluations = r.get_uint("cmaes.evaluations");
-  s.non_finite_count = r.get_uint("cmaes.non_finite_count");
-  s.total_non_finite = r.get_uint("cmaes.total_non_finite");
-  s.best_loss = r.get_double("cmaes.best_loss");
-  s.best_theta = r.get_vector("cmaes.best_theta");
-  s.has_best = r.get_bool("cmaes.has_best");
-  s.best_history = r.get_doubles("cmaes.best_history");
-  s.status = detail::load_status(r, "cmaes");
-  o.restore(s);
-}
-
-inline void save_optimiser(io::CheckpointRecord& r, const AdamFd& o) {
-  const AdamFdState s = o.state();
-  r.put_vector("adam.theta", s.theta);
-  r.put_vector("adam.m", s.m);
-  r.put_vector("adam.v", s.v);
-  r.put_vector("adam.gradient", s.gradient);
-  r.put_uint("adam.generation", s.generation);
-  r.put_uint("adam.non_finite_count", s.non_finite_count);
-  r.put_double("adam.best_loss", s.best_loss);
-  r.put_vector("adam.best_theta", s.best_theta);
-  detail::save_status(r, "adam", s.status);
-}
-
-inline void load_optimiser(const io::CheckpointRecord& r, AdamFd& o) {
-  AdamFdState s;
-  s.theta = r.get_vector("adam.theta");
-  s.m = r.get_vector("adam.m");
-  s.v = r.get_vector("adam.v");
-  s.gradient = r.get_vector("adam.gradient");
-  s.generation = r.get_uint("adam.generation");
-  s.non_finite_count = r.get_uint("adam.non_finite_count");
-  s.best_loss = r.get_double("adam.best_loss");
-  s.best_theta = r.get_vector("adam.best_theta");
-  s.status = detail::load_status(r, "adam");
-  o.restore(s);
+/// Reads `o`'s fields from `r` (Cmaes and AdamFd check sizes before anything changes).
+template <Checkpointable O>
+void load_optimiser(const io::CheckpointRecord& r, O& o) {
+  io::LoadingArchive archive(r);
+  o.serialize(archive);
 }
 
 namespace callbacks {
@@ -175,36 +91,24 @@ std::vector<std::pair<std::string, std::string>> run_identity(const Learner& lea
       {"population_size", std::to_string(learner.optimiser().population_size())},
       {"datasets", std::to_string(task.num_datasets())},
       {"seed", std::to_string(learner.options().seed)},
-      {"optimiser", optimiser_kind(learner.optimiser())},
+      {"optimiser", std::remove_cvref_t<decltype(learner.optimiser())>::kind()},
       {"configuration", std::string(configuration)}};
-  for (auto& field : optimiser_identity(learner.optimiser())) id.push_back(std::move(field));
+  for (auto& field : learner.optimiser().identity_fields()) id.push_back(std::move(field));
   return id;
 }
 
-inline void save_progress(io::CheckpointRecord& r, const RunResult& p) {
-  r.put_uint("run.generations", p.generations);
-  r.put_uint("run.evaluations", p.evaluations);
-  r.put_uint("run.simulations", p.simulations);
-  r.put_uint("run.diverged_simulations", p.diverged_simulations);
-  r.put_uint("run.non_finite_losses", p.non_finite_losses);
-  r.put_double("run.seconds", p.seconds);
-  r.put_double("run.best_loss", p.best_loss);
-  r.put_vector("run.best_theta", p.best_theta);
-  metahebb::detail::save_status(r, "run", p.status);
-}
-
-inline RunResult load_progress(const io::CheckpointRecord& r) {
-  RunResult p;
-  p.generations = r.get_uint("run.generations");
-  p.evaluations = r.get_uint("run.evaluations");
-  p.simulations = r.get_uint("run.simulations");
-  p.diverged_simulations = r.get_uint("run.diverged_simulations");
-  p.non_finite_losses = r.get_uint("run.non_finite_losses");
-  p.seconds = r.get_double("run.seconds");
-  p.best_loss = r.get_double("run.best_loss");
-  p.best_theta = r.get_vector("run.best_theta");
-  p.status = metahebb::detail::load_status(r, "run");
-  return p;
+/// The run's counters and best-so-far (RunResult), for both directions.
+template <class Archive, class Progress>
+void serialize_progress(Archive& archive, Progress& p) {
+  archive.field("run.generations", p.generations);
+  archive.field("run.evaluations", p.evaluations);
+  archive.field("run.simulations", p.simulations);
+  archive.field("run.diverged_simulations", p.diverged_simulations);
+  archive.field("run.non_finite_losses", p.non_finite_losses);
+  archive.field("run.seconds", p.seconds);
+  archive.field("run.best_loss", p.best_loss);
+  archive.field("run.best_theta", p.best_theta);
+  archive.field("run.status", p.status);
 }
 }  // namespace detail
 
@@ -212,6 +116,8 @@ inline RunResult load_progress(const io::CheckpointRecord& r) {
 /// run, resumed parts included) and when the run ends.
 template <class Learner>
 class Checkpoint {
+  static_assert(check_checkpointable<std::remove_cvref_t<decltype(std::declval<Learner&>().optimiser())>>());
+
  public:
   /// `configuration`: optional text naming settings the task type does not show (e.g. the
   /// command line); a resume with another text is refused.
@@ -234,7 +140,8 @@ class Checkpoint {
   void write(const RunResult& progress) {
     io::CheckpointRecord record(path_);
     for (const auto& [key, value] : detail::run_identity(*learner_, configuration_)) record.put_string("identity." + key, value);
-    detail::save_progress(record, progress);
+    io::SavingArchive archive(record);
+    detail::serialize_progress(archive, progress);
     save_optimiser(record, learner_->optimiser());
     io::write_file_atomically(path_, record.serialize());
     ++writes_;
@@ -285,7 +192,10 @@ ResumeInfo resume(Learner& learner, const std::string& path, std::string_view co
     throw io::checkpoint_error("metahebb: refusing checkpoint " + path + ": it was written by a different run: " +
                                differences);
 
-  RunResult progress = detail::load_progress(record);
+  static_assert(check_checkpointable<std::remove_cvref_t<decltype(learner.optimiser())>>());
+  RunResult progress;
+  const io::LoadingArchive archive(record);
+  detail::serialize_progress(archive, progress);
   if (progress.best_theta.size() != static_cast<Eigen::Index>(learner.task().num_parameters()))
     throw io::checkpoint_error("metahebb: refusing checkpoint " + path + ": run.best_theta has " +
                                std::to_string(progress.best_theta.size()) + " values, the task " +

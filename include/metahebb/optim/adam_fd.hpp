@@ -20,10 +20,12 @@
 #include <cstddef>
 #include <limits>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "../core/concepts/optimiser.hpp"
 #include "../core/errors.hpp"
-#include "status.hpp"
+#include "../core/status.hpp"
 
 namespace metahebb {
 
@@ -47,6 +49,20 @@ struct AdamFdState {
   double best_loss = std::numeric_limits<double>::infinity();
   Eigen::VectorXd best_theta;  ///< empty before any finite loss
   Status status;
+
+  /// The checkpoint fields (io/checkpoint_archive.hpp), named as in the first checkpoint format.
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive.field("adam.theta", theta);
+    archive.field("adam.m", m);
+    archive.field("adam.v", v);
+    archive.field("adam.gradient", gradient);
+    archive.field("adam.generation", generation);
+    archive.field("adam.non_finite_count", non_finite_count);
+    archive.field("adam.best_loss", best_loss);
+    archive.field("adam.best_theta", best_theta);
+    archive.field("adam.status", status);
+  }
 };
 
 class AdamFd {
@@ -170,6 +186,24 @@ class AdamFd {
     best_loss_ = s.best_loss;
     best_theta_ = s.best_theta;
     status_ = s.status;
+  }
+
+  // --- Checkpointable (core/concepts/checkpointable.hpp) ------------------------------
+
+  static std::string kind() { return "adam_fd"; }
+
+  /// Settings that change a run's trajectory: a checkpoint written under others is refused.
+  std::vector<std::pair<std::string, std::string>> identity_fields() const {
+    return {{"optimiser.learning_rate", detail::format_value(options_.learning_rate)},
+            {"optimiser.fd_step", detail::format_value(options_.fd_step)}};
+  }
+
+  /// Saves or loads the state; loading reads every field, then restore() checks sizes.
+  template <class Archive>
+  void serialize(Archive& archive) {
+    AdamFdState s = state();
+    s.serialize(archive);
+    if constexpr (Archive::is_loading) restore(s);
   }
 
  private:

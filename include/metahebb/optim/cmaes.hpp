@@ -7,6 +7,12 @@
 /// state. A generation whose losses are all non-finite carries no ranking information,
 /// so it leaves mean, σ, C and the paths unchanged and only advances the generation
 /// (the next generation is sampled from fresh random streams). See docs/cmaes.md.
+///
+/// The Transformation policy (optim/transformation.hpp) maps CMA-ES's search space to the
+/// parameters θ the task sees: `Cmaes` (= BasicCmaes<IdentityTransformation>) searches θ
+/// itself; BasicCmaes<ScaledBoxTransformation> searches z = θ/scale and repairs each
+/// sample into bounds. The distribution (mean, σ, C, paths) and the state of checkpoints
+/// live in the search space; ask(), mean() and best_theta() are in θ units.
 
 // GCC 12 reports a false -Wmaybe-uninitialized inside Eigen 3.4's selfadjoint and
 // triangular matrix-vector kernels (used by SelfAdjointEigenSolver) when Eigen is on a
@@ -37,13 +43,14 @@
 #include "../core/concepts/optimiser.hpp"
 #include "../core/errors.hpp"
 #include "../core/random.hpp"
-#include "status.hpp"
+#include "../core/status.hpp"
+#include "transformation.hpp"
 
 namespace metahebb {
 
 /// Options of Cmaes. Zero means "default" or "unlimited" where stated.
 struct CmaesOptions {
-  double sigma0 = 0.1;                ///< initial step size σ (absolute, in θ units)
+  double sigma0 = 0.1;                ///< initial step size σ (absolute, in search units: θ units for Cmaes)
   std::size_t population_size = 0;    ///< λ; 0 = 4 + ⌊3 ln n⌋
   std::uint64_t seed = 0;             ///< key of the sampling streams
   std::size_t max_generations = 0;    ///< 0 = unlimited
@@ -71,17 +78,47 @@ struct CmaesState {
   bool has_best = false;
   std::vector<double> best_history;  ///< best loss of each recent generation (the tolfun window)
   Status status;
+
+  /// The checkpoint fields (io/checkpoint_archive.hpp). mean, C, B, ... are in the search
+  /// space, best_theta in θ units. The names are those of the first checkpoint format.
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive.field("cmaes.mean", mean);
+    archive.field("cmaes.sigma", sigma);
+    archive.field("cmaes.C", C);
+    archive.field("cmaes.B", B);
+    archive.field("cmaes.inv_sqrt_C", inv_sqrt_C);
+    archive.field("cmaes.D", D);
+    archive.field("cmaes.eigenvalues", eigenvalues);
+    archive.field("cmaes.p_sigma", p_sigma);
+    archive.field("cmaes.p_c", p_c);
+    archive.field("cmaes.updates", updates);
+    archive.field("cmaes.generation", generation);
+    archive.field("cmaes.evaluations", evaluations);
+    archive.field("cmaes.non_finite_count", non_finite_count);
+    archive.field("cmaes.total_non_finite", total_non_finite);
+    archive.field("cmaes.best_loss", best_loss);
+    archive.field("cmaes.best_theta", best_theta);
+    archive.field("cmaes.has_best", has_best);
+    archive.field("cmaes.best_history", best_history);
+    archive.field("cmaes.status", status);
+  }
 };
 
-class Cmaes {
+template <class Transformation = IdentityTransformation>
+class BasicCmaes {
  public:
   /// Largest dimension accepted: C, B and the population need O(n²) doubles each.
   static constexpr long long max_dimension = 10000;
   static constexpr long long max_population_size = 1000000;
 
-  explicit Cmaes(Eigen::VectorXd mean0, CmaesOptions options = {})
-      : options_(options) {
+  /// `mean0` is in θ units (inside the transformation's bounds); `transformation` is
+  /// validated against its dimension.
+  explicit BasicCmaes(Eigen::VectorXd mean0, CmaesOptions options = {}, Transformation transformation = {})
+      : options_(options), transformation_(std::move(transformation)) {
     validate(mean0, options_);
+    transformation_.prepare(mean0.size());
+    transformation_.check_parameters("cmaes.mean0", mean0);
     n_ = static_cast<std::size_t>(mean0.size());
     const double n = static_cast<double>(n_);
 
@@ -110,7 +147,18 @@ class Cmaes {
 
     // State: m, σ, C = I (so B = I, D = 1), zero paths.
     const auto en = static_cast<Eigen::Index>(n_);
-    mean_ = std::move(mean0);
+    if constexpr (Transformation::is_identity) {
+      mean_ = std::move(mean0);
+      best_theta_ = mean_;
+    } else {
+      mean_ = transformation_.to_search(mean0);
+      for (Eigen::Index i = 0; i < en; ++i)
+        require(std::isfinite(mean_[i]), "cmaes.mean0[" + std::to_string(i) + "] in search units", mean_[i],
+                "must be finite (is the transformation's scale tiny?)");
+      best_theta_ = std::move(mean0);
+      parameters_.resize(en, static_cast<Eigen::Index>(lambda_));
+      refresh_mean_parameters();
+    }
     sigma_ = options_.sigma0;
     C_ = Eigen::MatrixXd::Identity(en, en);
     B_ = Eigen::MatrixXd::Identity(en, en);
@@ -119,7 +167,6 @@ class Cmaes {
     inv_sqrt_C_ = Eigen::MatrixXd::Identity(en, en);
     p_sigma_ = Eigen::VectorXd::Zero(en);
     p_c_ = Eigen::VectorXd::Zero(en);
-    best_theta_ = mean_;
     population_.resize(en, static_cast<Eigen::Index>(lambda_));
     steps_.resize(en, static_cast<Eigen::Index>(lambda_));
   }
@@ -129,9 +176,10 @@ class Cmaes {
   /// stream (seed, g, k), so the population is a pure function of the state and does
   /// not depend on the order in which candidates are evaluated. The reference stays
   /// valid; the first ask() after tell() overwrites it with the next generation.
+  /// In θ units: the samples mapped through the transformation.
   const Eigen::MatrixXd& ask() {
     if (!sampled_) sample();
-    return population_;
+    return candidates();
   }
 
   /// Receives one loss per column of ask() and updates the distribution.
@@ -166,7 +214,7 @@ class Cmaes {
       generation_worst = losses[order[lambda_ - non_finite_count_ - 1]];
       if (generation_best < best_loss_) {
         best_loss_ = generation_best;
-        best_theta_ = population_.col(order.front());
+        best_theta_ = candidates().col(order.front());
         has_best_ = true;
       }
       update(order);
@@ -184,7 +232,14 @@ class Cmaes {
   /// (further ask/tell calls still work but do not clear it).
   const Status& status() const noexcept { return status_; }
 
-  const Eigen::VectorXd& mean() const noexcept { return mean_; }
+  /// The centre of the search in θ units (the transformation of the search mean).
+  const Eigen::VectorXd& mean() const noexcept {
+    if constexpr (Transformation::is_identity) return mean_;
+    else return mean_parameters_;
+  }
+  /// The centre in the search space (z); mean() for Cmaes.
+  const Eigen::VectorXd& search_mean() const noexcept { return mean_; }
+  const Transformation& transformation() const noexcept { return transformation_; }
   double step_size() const noexcept { return sigma_; }
   const Eigen::MatrixXd& covariance() const noexcept { return C_; }
   const Eigen::VectorXd& p_sigma() const noexcept { return p_sigma_; }
@@ -208,8 +263,8 @@ class Cmaes {
   std::size_t non_finite_count() const noexcept { return non_finite_count_; }
   std::size_t total_non_finite() const noexcept { return total_non_finite_; }
 
-  /// Best finite loss seen so far (+inf before any) and the candidate that produced it
-  /// (mean0 before any; see has_best()).
+  /// Best finite loss seen so far (+inf before any) and the candidate that produced it,
+  /// in θ units (mean0 before any; see has_best()).
   double best_loss() const noexcept { return best_loss_; }
   const Eigen::VectorXd& best_theta() const noexcept { return best_theta_; }
   bool has_best() const noexcept { return has_best_; }
@@ -232,7 +287,7 @@ class Cmaes {
             std::vector<double>(best_history_.begin(), best_history_.end()), status_};
   }
 
-  /// Continues from `s`, which must come from a Cmaes with the same dimension and options
+  /// Continues from `s`, which must come from a BasicCmaes with the same dimension, options and transformation
   /// (strategy parameters are recomputed from them). Sizes are checked before anything changes.
   void restore(const CmaesState& s) {
     const auto n = static_cast<Eigen::Index>(n_);
@@ -266,6 +321,33 @@ class Cmaes {
     best_history_.assign(s.best_history.begin(), s.best_history.end());
     status_ = s.status;
     sampled_ = false;  // the population is a function of the state: the next ask() redraws it
+    if constexpr (!Transformation::is_identity) refresh_mean_parameters();
+  }
+
+  // --- Checkpointable (core/concepts/checkpointable.hpp) ------------------------------
+
+  /// "cmaes" for Cmaes (as in checkpoints written before transformations existed),
+  /// "cmaes+<transformation name>" otherwise: a resume across them is refused.
+  static std::string kind() {
+    if constexpr (Transformation::is_identity) return "cmaes";
+    else return "cmaes+" + Transformation::name();
+  }
+
+  /// Settings that change a run's trajectory: a checkpoint written under others is refused.
+  std::vector<std::pair<std::string, std::string>> identity_fields() const {
+    std::vector<std::pair<std::string, std::string>> fields{
+        {"optimiser.seed", std::to_string(options_.seed)}, {"optimiser.sigma0", detail::format_value(options_.sigma0)}};
+    for (auto& field : transformation_.identity_fields()) fields.push_back(std::move(field));
+    return fields;
+  }
+
+  /// Saves or loads the state (CmaesState::serialize lists the fields). Loading reads every
+  /// field first and then restore()s, which checks sizes before anything changes.
+  template <class Archive>
+  void serialize(Archive& archive) {
+    CmaesState s = state();
+    s.serialize(archive);
+    if constexpr (Archive::is_loading) restore(s);
   }
 
  private:
@@ -300,7 +382,20 @@ class Cmaes {
       steps_.col(col).noalias() = B_ * D_.cwiseProduct(z);  // y ~ N(0, C)
       population_.col(col) = mean_ + sigma_ * steps_.col(col);
     }
+    if constexpr (!Transformation::is_identity) transformation_.to_parameters(population_, parameters_);
     sampled_ = true;
+  }
+
+  // The candidates in θ units.
+  const Eigen::MatrixXd& candidates() const noexcept {
+    if constexpr (Transformation::is_identity) return population_;
+    else return parameters_;
+  }
+
+  void refresh_mean_parameters() {
+    Eigen::MatrixXd theta;
+    transformation_.to_parameters(mean_, theta);
+    mean_parameters_ = theta.col(0);
   }
 
   void update(const std::vector<Eigen::Index>& order) {
@@ -337,6 +432,7 @@ class Cmaes {
     sigma_ *= std::exp(c_sigma_ / d_sigma_ * (norm_ps / chi_n_ - 1.0));
 
     if (C_.allFinite()) decompose();
+    if constexpr (!Transformation::is_identity) refresh_mean_parameters();
   }
 
   // C = B diag(D²) Bᵀ. Eigenvalues that rounding pushed to ≤ 0 are floored for sampling
@@ -402,6 +498,7 @@ class Cmaes {
   }
 
   CmaesOptions options_;
+  Transformation transformation_;
 
   // Strategy parameters (fixed after construction).
   std::size_t n_ = 0;
@@ -432,7 +529,9 @@ class Cmaes {
   Eigen::MatrixXd inv_sqrt_C_;
 
   // Current generation.
-  Eigen::MatrixXd population_;  // x_k = m + σ y_k
+  Eigen::MatrixXd population_;  // x_k = m + σ y_k (search space)
+  Eigen::MatrixXd parameters_;  // θ_k = transformation(x_k); unused for the identity
+  Eigen::VectorXd mean_parameters_;  // transformation(m); unused for the identity
   Eigen::MatrixXd steps_;       // y_k = B D z_k
   bool sampled_ = false;
 
@@ -448,6 +547,10 @@ class Cmaes {
   Status status_;
 };
 
+/// Plain CMA-ES over θ.
+using Cmaes = BasicCmaes<>;
+
 static_assert(check_optimiser<Cmaes>());
+static_assert(check_optimiser<BasicCmaes<ScaledBoxTransformation>>());
 
 }  // namespace metahebb

@@ -9,7 +9,7 @@
 #include <concepts>
 #include <cstddef>
 
-#include "../../optim/status.hpp"
+#include "../status.hpp"
 
 namespace metahebb {
 
