@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "../optim/status.hpp"
+#include "status.hpp"
 
 namespace metahebb {
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "../core/concepts/rate_rule.hpp"
 #include "../core/concepts/rule_basis.hpp"
 #include "../core/errors.hpp"
 
@@ -126,6 +127,7 @@ class VolterraBasis {
 };
 
 static_assert(check_rule_basis<VolterraBasis>());
+static_assert(check_rate_rule<VolterraBasis>());
 
 namespace rules {
 

@@ -8,7 +8,8 @@
 /// of the `Neuron` model, FixedSynapses for the excitatory afferents, PlasticSynapses
 /// learning with `Rule` for the inhibitory ones, LaneRates and LaneSpikes monitors, all
 /// driven by the Vogels input shared by every candidate. Any SpikingNeuronModel and any
-/// EventRule plug in without touching this file (tests/simulation/pluggability_test.cpp).
+/// EventRule plug in without touching this file (tests/neurons/adaptive_exponential_if_test.cpp,
+/// tests/rules/triplet_test.cpp).
 ///
 /// Protocol per dataset: `training_time` (60 s) of learning, then the postsynaptic rate r̄
 /// is counted in a 10 s window placed at random (shared by all candidates) inside the

@@ -1,5 +1,6 @@
 #pragma once
 /// §3.1 task: a single linear rate neuron learns with a candidate rule; does it find PC1?
+/// (The one-output case of the rate network, tasks/rate_network.hpp.)
 ///
 /// Per dataset: inputs from RotatedGaussian, w(0) ~ N(0, I/N), then `steps` batch
 /// updates Δw_j = η ⟨Σ A_{αβδ} x_j^α y^β w_j^δ⟩_batch on fresh batches of N_b samples.
@@ -21,7 +22,7 @@
 #include "../observations/principal_vectors.hpp"
 #include "../neurons/linear_rate.hpp"
 #include "../rules/volterra.hpp"
-#include "../rules/volterra_batch_update.hpp"
+#include "rate_network.hpp"
 
 namespace metahebb {
 
@@ -49,107 +50,77 @@ struct PrincipalVectorConfig {
 
 /// `Scalar` is the type the networks are simulated in: float (PrincipalVectorTask, the
 /// default, twice the SIMD lanes) or double (PrincipalVectorTaskDouble).
+///
+/// The rate network of tasks/rate_network.hpp with one output and no lateral group; this
+/// class only keeps §3.1's configuration and its one-vector observation.
 template <class Scalar>
 class BasicPrincipalVectorTask {
-  using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
-  using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
-
-
  public:
   using rule_basis = VolterraBasis;
   using neuron_model = LinearRate<Scalar>;
   using observation = PrincipalVectorObservation;
 
   explicit BasicPrincipalVectorTask(PrincipalVectorConfig config = {},
-                               VolterraBasis basis = VolterraBasis::pre_post_weight())
-      : config_(config), basis_(std::move(basis)) {
-    config_.validate();
-    require(basis_.num_factors() == 3, "basis.num_factors()", basis_.num_factors(),
-            "must be 3: presynaptic rate, postsynaptic rate, weight");
-  }
+                                    VolterraBasis basis = VolterraBasis::pre_post_weight())
+      : config_((config.validate(), config)), network_(network_config(config_), checked(std::move(basis))) {}
 
   const PrincipalVectorConfig& config() const noexcept { return config_; }
-  const VolterraBasis& basis() const noexcept { return basis_; }
-  std::size_t num_parameters() const noexcept { return basis_.size(); }
+  const VolterraBasis& basis() const noexcept { return network_.groups().group(0).basis; }
+  std::size_t num_parameters() const noexcept { return network_.num_parameters(); }
   std::size_t num_datasets() const noexcept { return config_.datasets; }
-  std::vector<std::string> parameter_names() const { return basis_.term_names(); }
+  std::vector<std::string> parameter_names() const { return network_.parameter_names(); }
+  /// The network this task runs (one output, no lateral group).
+  const BasicRateNetworkTask<Scalar>& network() const noexcept { return network_; }
 
   /// Terms whose expected update is not zero: x^α y^β with α + β even. For zero-mean
   /// Gaussian inputs the others average out (see docs/oja.md), so no loss can identify them.
-  Eigen::Array<bool, Eigen::Dynamic, 1> identifiable_terms() const { return basis_.terms_even_in({0, 1}); }
+  Eigen::Array<bool, Eigen::Dynamic, 1> identifiable_terms() const { return basis().terms_even_in({0, 1}); }
 
   /// The dataset a context names (exposed so tests and plots can see what candidates saw).
-  RotatedGaussian dataset(const EvaluationContext& ctx) const {
-    RandomStream stream = dataset_stream(ctx);
-    return RotatedGaussian(config_.input, stream);
-  }
+  RotatedGaussian dataset(const EvaluationContext& ctx) const { return network_.dataset(ctx); }
 
   /// Population path: all moments ⟨x^α y^β⟩ of the batch from one matrix product.
   std::vector<observation> simulate(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx) const {
-    VolterraBatchScratch<Scalar> scratch;
-    return run(thetas, ctx, [this, &scratch](const Matrix& x, const Matrix& y, const Matrix& w,
-                                             const Eigen::MatrixXd& th, Matrix& dw) {
-      volterra_batch_update(basis_, x, y, w, th, dw, scratch);
-    });
+    return single(network_.simulate(thetas, ctx));
   }
-
   /// Reference path: the rule evaluated synapse by synapse, sample by sample.
   std::vector<observation> simulate_per_sample(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx) const {
-    return run(thetas, ctx, [this](const Matrix& x, const Matrix& y, const Matrix& w, const Eigen::MatrixXd& th,
-                                   Matrix& dw) { volterra_batch_update_per_sample(basis_, x, y, w, th, dw); });
+    return single(network_.simulate_per_sample(thetas, ctx));
   }
 
  private:
-  RandomStream dataset_stream(const EvaluationContext& ctx) const {
-    const std::uint64_t generation = config_.fresh_datasets ? ctx.generation : 0;
-    return RandomStream(ctx.seed, Purpose::dataset, generation, 0, ctx.dataset);
+  static RateNetworkConfig network_config(const PrincipalVectorConfig& c) {
+    RateNetworkConfig r;
+    r.input = c.input;
+    r.outputs = 1;
+    r.datasets = c.datasets;
+    r.batch_size = c.batch_size;
+    r.steps = c.steps;
+    r.eta = c.eta;
+    r.lateral = false;
+    r.lateral_plastic = false;
+    r.weight_bound = c.weight_bound;
+    r.fresh_datasets = c.fresh_datasets;
+    return r;
   }
-
-  template <class Update>
-  std::vector<observation> run(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx, Update update) const {
-    require(static_cast<std::size_t>(thetas.rows()) == basis_.size(), "thetas.rows()", thetas.rows(),
-            "must equal the number of rule coefficients (" + std::to_string(basis_.size()) + ")");
-    const Eigen::Index n = static_cast<Eigen::Index>(config_.input.inputs);
-    const Eigen::Index nb = static_cast<Eigen::Index>(config_.batch_size);
-    const Eigen::Index p = thetas.cols();
-
-    RandomStream stream = dataset_stream(ctx);
-    const RotatedGaussian inputs(config_.input, stream);
-    RandomStream init(ctx.seed, Purpose::initial_weights, config_.fresh_datasets ? ctx.generation : 0, 0, ctx.dataset);
-    Eigen::VectorXd w0(n);
-    init.fill_normal(w0);
-    w0 /= std::sqrt(static_cast<double>(n));
-
-    Matrix w = w0.cast<Scalar>().replicate(1, p);
-    Matrix noise(nb, n), x(nb, n), y(nb, p), dw(n, p);
-    std::vector<std::size_t> diverged_at(static_cast<std::size_t>(p), 0);
-    const LinearRate<Scalar> neuron;
-
-    for (std::size_t t = 1; t <= config_.steps; ++t) {
-      inputs.sample(stream, noise, x);
-      neuron.step(y, {x, w});
-      update(x, y, w, thetas, dw);
-      w.noalias() += static_cast<Scalar>(config_.eta) * dw;
-      for (Eigen::Index c = 0; c < p; ++c) {
-        auto& at = diverged_at[static_cast<std::size_t>(c)];
-        if (at == 0 && !(w.col(c).allFinite() && w.col(c).cwiseAbs().maxCoeff() <= static_cast<Scalar>(config_.weight_bound))) at = t;
-        if (at != 0) w.col(c).setZero();  // frozen: keeps NaN out of the shared products
-      }
-    }
-
-    std::vector<observation> out(static_cast<std::size_t>(p));
-    for (Eigen::Index c = 0; c < p; ++c) {
-      auto& o = out[static_cast<std::size_t>(c)];
-      o.weights = w.col(c).template cast<double>();
-      o.principal_vector = inputs.principal_vector(0);
-      o.diverged_at_step = diverged_at[static_cast<std::size_t>(c)];
-      o.steps = config_.steps;
+  static VolterraBasis checked(VolterraBasis basis) {
+    require(basis.num_factors() == 3, "basis.num_factors()", basis.num_factors(),
+            "must be 3: presynaptic rate, postsynaptic rate, weight");
+    return basis;
+  }
+  static std::vector<observation> single(std::vector<PrincipalVectorsObservation> network) {
+    std::vector<observation> out(network.size());
+    for (std::size_t c = 0; c < network.size(); ++c) {
+      out[c].weights = network[c].weights.col(0);
+      out[c].principal_vector = network[c].principal_vectors.col(0);
+      out[c].diverged_at_step = network[c].diverged_at_step;
+      out[c].steps = network[c].steps;
     }
     return out;
   }
 
   PrincipalVectorConfig config_;
-  VolterraBasis basis_;
+  BasicRateNetworkTask<Scalar> network_;
 };
 
 using PrincipalVectorTask = BasicPrincipalVectorTask<float>;

@@ -1,0 +1,269 @@
+#pragma once
+/// Rate network task: a two-layer linear rate network, optionally with hierarchical lateral
+/// connections, learns with one rule per plastic synapse group; do its outputs express the
+/// first M principal vectors in order? (Confavreux et al. 2020, §3.1 and §3.2)
+///
+/// §3.2 is the full network (M outputs, a plastic lateral group: two rules at once);
+/// §3.1 is its one-output case without a lateral group (tasks/principal_vector.hpp).
+///
+///   y_i = Σ_j x_j w_ij + Σ_{j<i} y_j ŵ_ij                      (Eq. 6)
+///   Δw_ij = η ⟨Σ A_{αβδ} x_j^α y_i^β w_ij^δ⟩_batch            (rule A, "feedforward")
+///   Δŵ_ij = η_l ⟨Σ B_{αβδ} y_i^α y_j^β ŵ_ij^δ⟩_batch          (rule B, "lateral", Eq. 7)
+///
+/// Output i receives lateral input from outputs j < i only, so y is computed in order.
+/// θ is the feedforward rule's coefficients followed, when there is a lateral group, by the
+/// lateral rule's; with a lateral group every name is "<group>: <term>", without one the
+/// names are the feedforward basis's own (e.g. "x^1 y^1 w^0").
+/// w(0) ~ N(0, I/N) per output, ŵ(0) = 0. Inputs, batches and initial weights are shared
+/// by all candidates (common random numbers). A candidate whose weights leave
+/// `weight_bound` or become non-finite is marked diverged at that step and frozen at zero.
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "../core/concepts/task.hpp"
+#include "../core/errors.hpp"
+#include "../core/random.hpp"
+#include "../inputs/rotated_gaussian.hpp"
+#include "../observations/principal_vectors.hpp"
+#include "../rules/plastic_groups.hpp"
+#include "../rules/volterra.hpp"
+#include "../rules/volterra_batch_update.hpp"
+
+namespace metahebb {
+
+struct RateNetworkConfig {
+  /// N inputs. A slower-decaying spectrum than §3.1's (λ_i = 0.7^(i-1), floor 0.05) keeps
+  /// PC_1 … PC_5 distinct with gaps the hierarchical network can resolve in `steps`.
+  RotatedGaussianConfig input{.inputs = 5, .spectrum_ratio = 0.7, .spectrum_floor = 0.05};
+  std::size_t outputs = 5;        ///< M ≤ N
+  std::size_t datasets = 20;      ///< N_dataset
+  std::size_t batch_size = 200;   ///< N_b
+  std::size_t steps = 800;        ///< batch updates per dataset (the M-th output converges last)
+  double eta = 1.0 / 20.0;        ///< η of the feedforward rule
+  double eta_lateral = 1.0 / 10.0;  ///< η_l of the lateral rule
+  bool lateral = true;            ///< a lateral synapse group, with its rule's coefficients in θ (false: §3.1)
+  bool lateral_plastic = true;    ///< false: ŵ stays 0 (the control in which outputs collapse onto PC1)
+  double weight_bound = 1e3;      ///< |w| or |ŵ| above this counts as divergence
+  bool fresh_datasets = true;     ///< new datasets every generation
+
+  void validate() const {
+    input.validate();
+    require_count("outputs", static_cast<long long>(outputs), 1, static_cast<long long>(input.inputs));
+    require_count("datasets", static_cast<long long>(datasets), 1, 1000000);
+    require_count("batch_size", static_cast<long long>(batch_size), 1, 10000000);
+    require_count("steps", static_cast<long long>(steps), 1, 100000000);
+    require_positive("eta", eta);
+    require_positive("eta_lateral", eta_lateral);
+    require_positive("weight_bound", weight_bound);
+    require(static_cast<double>(batch_size) * static_cast<double>(input.inputs) <= 1e9, "batch_size * inputs",
+            static_cast<double>(batch_size) * static_cast<double>(input.inputs), "must be <= 1e9");
+  }
+};
+
+template <class Scalar>
+class BasicRateNetworkTask {
+  using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+
+ public:
+  using observation = PrincipalVectorsObservation;
+
+  /// The paper's bases by default: both rules over their three factors up to order 2 (2 × 27 terms).
+  explicit BasicRateNetworkTask(RateNetworkConfig config = {},
+                                VolterraBasis feedforward = VolterraBasis({{"x", 2}, {"y", 2}, {"w", 2}}),
+                                VolterraBasis lateral = VolterraBasis({{"y_i", 2}, {"y_j", 2}, {"w", 2}}))
+      : config_((config.validate(), config)), groups_(make_groups(config, std::move(feedforward), std::move(lateral))) {
+    for (std::size_t g = 0; g < groups_.num_groups(); ++g)
+      require(groups_.group(g).basis.num_factors() == 3, groups_.group(g).name + " basis.num_factors()",
+              groups_.group(g).basis.num_factors(), "must be 3: two rates and the weight");
+  }
+
+  const RateNetworkConfig& config() const noexcept { return config_; }
+  const PlasticGroups& groups() const noexcept { return groups_; }
+  std::size_t num_parameters() const noexcept { return groups_.size(); }
+  std::size_t num_datasets() const noexcept { return config_.datasets; }
+  std::vector<std::string> parameter_names() const {
+    return config_.lateral ? groups_.term_names() : groups_.group(0).basis.term_names();
+  }
+
+  /// The reference of the paper: Oja's rule feedforward (Eq. 4), anti-Hebbian laterally (Eq. 8).
+  Eigen::VectorXd oja_anti_hebbian() const {
+    if (!config_.lateral) return rules::oja(groups_.group("feedforward").basis);
+    return groups_.join({{"feedforward", rules::oja(groups_.group("feedforward").basis)},
+                         {"lateral", rules::anti_hebbian(groups_.group("lateral").basis)}});
+  }
+
+  /// Per group, the terms with an even total order in the two rates (x, y for the
+  /// feedforward rule, y_i, y_j for the lateral one): inputs and outputs are zero-mean
+  /// Gaussian, so only these can be identified (see docs/oja.md).
+  Eigen::Array<bool, Eigen::Dynamic, 1> identifiable_terms(const std::string& group) const {
+    return groups_.group(group).basis.terms_even_in({0, 1});
+  }
+
+  RotatedGaussian dataset(const EvaluationContext& ctx) const {
+    RandomStream stream = dataset_stream(ctx);
+    return RotatedGaussian(config_.input, stream);
+  }
+
+  std::vector<observation> simulate(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx) const {
+    return run(thetas, ctx, false);
+  }
+
+  /// The same network with both rules evaluated synapse by synapse (the tests' reference).
+  std::vector<observation> simulate_per_sample(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx) const {
+    return run(thetas, ctx, true);
+  }
+
+ private:
+  RandomStream dataset_stream(const EvaluationContext& ctx) const {
+    return RandomStream(ctx.seed, Purpose::dataset, config_.fresh_datasets ? ctx.generation : 0, 0, ctx.dataset);
+  }
+
+  static PlasticGroups make_groups(const RateNetworkConfig& c, VolterraBasis feedforward, VolterraBasis lateral) {
+    std::vector<PlasticGroup> groups{{"feedforward", std::move(feedforward), c.eta}};
+    if (c.lateral) groups.push_back({"lateral", std::move(lateral), c.eta_lateral});
+    return PlasticGroups(std::move(groups));
+  }
+
+  std::vector<observation> run(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx, bool per_sample) const {
+    require(static_cast<std::size_t>(thetas.rows()) == groups_.size(), "thetas.rows()", thetas.rows(),
+            "must equal the number of rule coefficients (" + std::to_string(groups_.size()) + ")");
+    const auto n = static_cast<Eigen::Index>(config_.input.inputs);
+    const auto m = static_cast<Eigen::Index>(config_.outputs);
+    const auto nb = static_cast<Eigen::Index>(config_.batch_size);
+    const Eigen::Index p = thetas.cols();
+    const VolterraBasis& feedforward = groups_.group(0).basis;
+    const bool lateral_plastic = config_.lateral && config_.lateral_plastic;
+    const VolterraBasis& lateral = groups_.group(config_.lateral ? 1 : 0).basis;  // read only if lateral_plastic
+    const auto terms = static_cast<Eigen::Index>(feedforward.size());
+    const auto lateral_terms = config_.lateral ? static_cast<Eigen::Index>(lateral.size()) : Eigen::Index(0);
+
+    RandomStream stream = dataset_stream(ctx);
+    const RotatedGaussian inputs(config_.input, stream);
+    RandomStream init(ctx.seed, Purpose::initial_weights, config_.fresh_datasets ? ctx.generation : 0, 0, ctx.dataset);
+    Eigen::MatrixXd w0(n, m);
+    init.fill_normal(w0);
+    w0 /= std::sqrt(static_cast<double>(n));
+
+    // Column c·M + i is output i of candidate c; it learns with candidate c's rule A.
+    Matrix w = w0.cast<Scalar>().replicate(1, p);
+    Eigen::MatrixXd thetas_feedforward(terms, p * m);
+    for (Eigen::Index c = 0; c < p; ++c)
+      thetas_feedforward.middleCols(c * m, m) = thetas.col(c).head(terms).replicate(1, m);
+    std::vector<Matrix> w_lateral(static_cast<std::size_t>(p), Matrix::Zero(m, m));
+
+    Matrix noise, x(nb, n), y(nb, p * m), dw, dl, powers;
+    VolterraBatchScratch<Scalar> scratch;
+    std::vector<std::size_t> diverged_at(static_cast<std::size_t>(p), 0);
+    const auto eta = static_cast<Scalar>(config_.eta), eta_lateral = static_cast<Scalar>(config_.eta_lateral);
+    const auto bound = static_cast<Scalar>(config_.weight_bound);
+
+    for (std::size_t t = 1; t <= config_.steps; ++t) {
+      inputs.sample(stream, noise, x);
+      y.noalias() = x * w;
+      for (Eigen::Index c = 0; c < p; ++c) {
+        const Matrix& l = w_lateral[static_cast<std::size_t>(c)];
+        for (Eigen::Index i = 1; i < m; ++i)
+          for (Eigen::Index j = 0; j < i; ++j)
+            if (l(i, j) != Scalar(0)) y.col(c * m + i) += l(i, j) * y.col(c * m + j);
+      }
+      if (per_sample)
+        volterra_batch_update_per_sample(feedforward, x, y, w, thetas_feedforward, dw);
+      else
+        volterra_batch_update(feedforward, x, y, w, thetas_feedforward, dw, scratch);
+      w.noalias() += eta * dw;
+
+      for (Eigen::Index c = 0; c < p; ++c) {
+        auto& at = diverged_at[static_cast<std::size_t>(c)];
+        Matrix& l = w_lateral[static_cast<std::size_t>(c)];
+        if (lateral_plastic && at == 0) {
+          if (per_sample)
+            lateral_update_per_sample(lateral, y.middleCols(c * m, m), l, thetas.col(c).tail(lateral_terms), dl);
+          else
+            lateral_update(lateral, y.middleCols(c * m, m), l, thetas.col(c).tail(lateral_terms), dl, powers);
+          l.noalias() += eta_lateral * dl;
+        }
+        auto columns = w.middleCols(c * m, m);
+        const bool bounded = columns.allFinite() && l.allFinite() && columns.cwiseAbs().maxCoeff() <= bound &&
+                             (m == 1 || l.cwiseAbs().maxCoeff() <= bound);
+        if (at == 0 && !bounded) at = t;
+        if (at != 0) {  // frozen: keeps NaN out of the shared products
+          columns.setZero();
+          l.setZero();
+        }
+      }
+    }
+
+    std::vector<observation> out(static_cast<std::size_t>(p));
+    for (Eigen::Index c = 0; c < p; ++c) {
+      auto& o = out[static_cast<std::size_t>(c)];
+      o.weights = w.middleCols(c * m, m).template cast<double>();
+      o.lateral = w_lateral[static_cast<std::size_t>(c)].template cast<double>();
+      o.principal_vectors = inputs.principal_vectors().leftCols(m);
+      o.diverged_at_step = diverged_at[static_cast<std::size_t>(c)];
+      o.steps = config_.steps;
+    }
+    return out;
+  }
+
+  // Δŵ_ij = ⟨Σ B_k y_i^α y_j^β⟩ ŵ_ij^δ for the existing synapses j < i only: one short
+  // dot product per moment and pair, cheaper than a full moment matrix at M ≤ ~10.
+  static void lateral_update(const VolterraBasis& basis, const auto& y, const Matrix& l,
+                             const Eigen::Ref<const Eigen::VectorXd>& theta, Matrix& dl, Matrix& powers) {
+    const Eigen::Index m = y.cols(), nb = y.rows();
+    const int max_a = basis.factor(0).max_order, max_b = basis.factor(1).max_order;
+    const int max_power = std::max(max_a, max_b);
+    powers.resize(nb, m * (max_power + 1));  // column i·(max_power+1) + e holds y_i^e
+    for (Eigen::Index i = 0; i < m; ++i) {
+      powers.col(i * (max_power + 1)).setOnes();
+      for (int e = 1; e <= max_power; ++e)
+        powers.col(i * (max_power + 1) + e) = powers.col(i * (max_power + 1) + e - 1).cwiseProduct(y.col(i));
+    }
+    dl.setZero(m, m);
+    Scalar moments[17][17];  // ⟨y_i^a y_j^b⟩; orders are at most 16 (VolterraBasis)
+    for (Eigen::Index i = 1; i < m; ++i)
+      for (Eigen::Index j = 0; j < i; ++j) {
+        for (int a = 0; a <= max_a; ++a)
+          for (int b = 0; b <= max_b; ++b)
+            moments[a][b] = powers.col(i * (max_power + 1) + a).dot(powers.col(j * (max_power + 1) + b)) /
+                            static_cast<Scalar>(nb);
+        Scalar sum = 0;
+        for (std::size_t k = 0; k < basis.size(); ++k) {
+          const double coefficient = theta[static_cast<Eigen::Index>(k)];
+          if (coefficient == 0.0) continue;
+          Scalar weight_power = 1;
+          for (int d = basis.exponent(k, 2); d > 0; --d) weight_power *= l(i, j);
+          sum += static_cast<Scalar>(coefficient) * moments[basis.exponent(k, 0)][basis.exponent(k, 1)] * weight_power;
+        }
+        dl(i, j) = sum;
+      }
+  }
+
+  static void lateral_update_per_sample(const VolterraBasis& basis, const auto& y, const Matrix& l,
+                                        const Eigen::Ref<const Eigen::VectorXd>& theta, Matrix& dl) {
+    const Eigen::Index m = y.cols();
+    dl.setZero(m, m);
+    for (Eigen::Index i = 1; i < m; ++i)
+      for (Eigen::Index j = 0; j < i; ++j) {
+        for (Eigen::Index s = 0; s < y.rows(); ++s) {
+          const Scalar factors[3] = {y(s, i), y(s, j), l(i, j)};
+          dl(i, j) += basis.template evaluate<Scalar>(theta, factors);
+        }
+        dl(i, j) /= static_cast<Scalar>(y.rows());
+      }
+  }
+
+  RateNetworkConfig config_;
+  PlasticGroups groups_;
+};
+
+using RateNetworkTask = BasicRateNetworkTask<float>;
+using RateNetworkTaskDouble = BasicRateNetworkTask<double>;
+
+static_assert(check_task<RateNetworkTask>());
+
+}  // namespace metahebb
