@@ -39,9 +39,9 @@ struct Pair {
   Pair(const TripletRule& r, const Eigen::VectorXd& theta, double w0, double dt)
       : synapses(make_kernels(r, theta, dt), 1, w0, 1.0, dt) {}
 
-  static std::vector<TripletRule::kernel<double>> make_kernels(const TripletRule& r, const Eigen::VectorXd& theta,
-                                                               double dt) {
-    return {TripletRule::kernel<double>(r, LaneThetas<double>({theta.data()}), dt)};
+  static std::array<TripletRule::kernel<double>, 1> make_kernels(const TripletRule& r, const Eigen::VectorXd& theta,
+                                                                 double dt) {
+    return {{TripletRule::kernel<double>(r, LaneThetas<double>({theta.data()}), dt)}};
   }
 
   void run(std::size_t steps, const std::vector<std::size_t>& pre, const std::vector<std::size_t>& post) {

@@ -8,6 +8,7 @@
 #include <Eigen/Core>
 #include <array>
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "../core/concepts/event_rule.hpp"
@@ -16,40 +17,39 @@
 
 namespace metahebb {
 
-template <class Rule, class T>
+template <class Rule, class T, std::size_t Blocks>
 struct LaneBlock {
   using kernel = typename Rule::template kernel<T>;
   static constexpr std::size_t width = lanes::size_v<T>;
 
-  std::vector<kernel> kernels;  ///< one per block
-  std::vector<char> active;     ///< per lane: holds a candidate of the population
-  std::vector<char> simulable;  ///< per lane: holds a candidate the rule can simulate
+  std::array<kernel, Blocks> kernels;  ///< one per block
+  std::vector<char> active;            ///< per lane: holds a candidate of the population
+  std::vector<char> simulable;         ///< per lane: holds a candidate the rule can simulate
 
   std::size_t lanes() const noexcept { return active.size(); }
 };
 
-template <class T, class Rule>
-LaneBlock<Rule, T> pack_lanes(const Rule& rule, const Eigen::MatrixXd& thetas, Eigen::Index first, std::size_t blocks,
-                              double dt) {
+template <class T, std::size_t Blocks, class Rule>
+LaneBlock<Rule, T, Blocks> pack_lanes(const Rule& rule, const Eigen::MatrixXd& thetas, Eigen::Index first, double dt) {
   static_assert(check_event_rule<Rule, T>());
   constexpr std::size_t width = lanes::size_v<T>;
-  LaneBlock<Rule, T> out;
-  out.active.resize(blocks * width);
-  out.simulable.resize(blocks * width);
+  std::vector<typename Rule::template kernel<T>> kernels;
+  std::vector<char> active(Blocks * width), simulable(Blocks * width);
   const Eigen::VectorXd inert = rule.inert_theta();
-  for (std::size_t i = 0; i < blocks; ++i) {
+  for (std::size_t i = 0; i < Blocks; ++i) {
     std::array<const double*, width> lane{};
     for (std::size_t j = 0; j < width; ++j) {
       const std::size_t l = i * width + j;
       const Eigen::Index col = first + static_cast<Eigen::Index>(l);
-      out.active[l] = col < thetas.cols();
-      out.simulable[l] =
-          out.active[l] && rule.template simulable<lanes::scalar_t<T>>(Eigen::VectorXd(thetas.col(col)), dt);
-      lane[j] = out.simulable[l] ? thetas.col(col).data() : inert.data();
+      active[l] = col < thetas.cols();
+      simulable[l] = active[l] && rule.template simulable<lanes::scalar_t<T>>(Eigen::VectorXd(thetas.col(col)), dt);
+      lane[j] = simulable[l] ? thetas.col(col).data() : inert.data();
     }
-    out.kernels.emplace_back(rule, LaneThetas<T>(lane), dt);
+    kernels.emplace_back(rule, LaneThetas<T>(lane), dt);
   }
-  return out;
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    return LaneBlock<Rule, T, Blocks>{{kernels[I]...}, std::move(active), std::move(simulable)};
+  }(std::make_index_sequence<Blocks>{});
 }
 
 }  // namespace metahebb

@@ -8,6 +8,7 @@
 /// lane keeps computing inside its batch, but nothing of it is recorded any more.
 /// `LaneSpikes`: the steps at which each running lane spiked.
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -23,17 +24,20 @@ struct RateBound {
   std::size_t grace_steps = 0;  ///< steps before the check starts
 };
 
-template <class T>
+template <class T, std::size_t Blocks = 1>
 class LaneRates {
  public:
   using mask = lanes::mask_t<T>;
   static constexpr std::size_t width = lanes::size_v<T>;
 
   /// `stopped[l]` != 0: lane l is not recorded at all (e.g. θ not simulable).
-  LaneRates(std::size_t blocks, std::size_t bin_steps, double dt, std::size_t window_begin, RateBound bound,
+  LaneRates(std::size_t bin_steps, double dt, std::size_t window_begin, RateBound bound,
             const std::vector<char>& stopped)
-      : bin_(blocks, T(0)), window_(blocks, T(0)), rates_(blocks * width), stopped_(stopped),
-        stopped_at_(blocks * width, 0), bin_steps_(bin_steps), dt_(dt), window_begin_(window_begin), bound_(bound) {}
+      : rates_(Blocks * width), stopped_(stopped), stopped_at_(Blocks * width, 0), bin_steps_(bin_steps), dt_(dt),
+        window_begin_(window_begin), bound_(bound) {
+    bin_.fill(T(0));
+    window_.fill(T(0));
+  }
 
   /// Block i's spikes of step n.
   void record(std::size_t i, std::size_t n, const mask& spiked) noexcept {
@@ -48,7 +52,7 @@ class LaneRates {
   bool end_of_step(std::size_t n, Finite&& finite, OnStop&& on_stop) {
     if ((n + 1) % bin_steps_ != 0) return false;
     bool all = true;
-    for (std::size_t i = 0; i < bin_.size(); ++i) {
+    for (std::size_t i = 0; i < Blocks; ++i) {
       for (std::size_t j = 0; j < width; ++j) {
         const std::size_t l = i * width + j;
         if (stopped_[l]) continue;
@@ -81,7 +85,7 @@ class LaneRates {
   }
 
  private:
-  std::vector<T> bin_, window_;
+  std::array<T, Blocks> bin_, window_;
   std::vector<std::vector<float>> rates_;
   std::vector<char> stopped_;
   std::vector<std::size_t> stopped_at_;
@@ -91,11 +95,11 @@ class LaneRates {
   RateBound bound_;
 };
 
-template <class T>
+template <class T, std::size_t Blocks = 1>
 class LaneSpikes {
  public:
   static constexpr std::size_t width = lanes::size_v<T>;
-  explicit LaneSpikes(std::size_t blocks) : spikes_(blocks * width) {}
+  LaneSpikes() : spikes_(Blocks * width) {}
 
   /// Block i's spikes of step n, for the lanes `running(l)` says are still recorded.
   template <class Running>

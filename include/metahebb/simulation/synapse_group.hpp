@@ -16,8 +16,12 @@
 /// step: the rule's decay. Time since an afferent's last spike is counted in whole steps
 /// (shared by every lane), so presynaptic traces decay lazily and exactly.
 ///
+/// Weights and presynaptic traces are stored block-major (all afferents of block 0, then of
+/// block 1, …), so the loop over afferents after a postsynaptic spike is contiguous.
+///
 /// Both are plain values: copying a group is a snapshot of it.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -39,8 +43,8 @@ class FixedSynapses {
   std::size_t size() const noexcept { return jump_.size(); }
 
   /// Adds the jumps of afferents `first` .. `last` (indices) to `channel` of every target state.
-  template <class State, class T>
-  void deliver(const std::uint32_t* first, const std::uint32_t* last, std::vector<State>& targets,
+  template <class Targets, class State, class T>
+  void deliver(const std::uint32_t* first, const std::uint32_t* last, Targets& targets,
                T State::*channel) const noexcept {
     if (first == last) return;
     Scalar jump = 0;
@@ -52,7 +56,7 @@ class FixedSynapses {
   std::vector<Scalar> jump_;
 };
 
-template <class Rule, class T>
+template <class Rule, class T, std::size_t Blocks = 1>
 class PlasticSynapses {
  public:
   using kernel = typename Rule::template kernel<T>;
@@ -61,32 +65,31 @@ class PlasticSynapses {
   using scalar = lanes::scalar_t<T>;
   using mask = lanes::mask_t<T>;
 
+  static constexpr std::size_t blocks = Blocks;
+
   /// One kernel per block (its lanes' θ); `afferents` presynaptic neurons; every weight
   /// starts at `w_initial`; `g_bar` is the conductance jump per unit weight; `dt` in s.
-  PlasticSynapses(std::vector<kernel> kernels, std::size_t afferents, double w_initial, double g_bar, double dt)
-      : kernels_(std::move(kernels)), blocks_(kernels_.size()), afferents_(afferents),
-        w_(afferents * blocks_, T(static_cast<scalar>(w_initial))), pre_(afferents * blocks_),
-        post_(blocks_), last_spike_(afferents, 0), elapsed_(afferents), g_bar_(static_cast<scalar>(g_bar)),
-        dt_(static_cast<scalar>(dt)) {
-    require(blocks_ >= 1, "plastic synapses kernels.size()", blocks_, "must be >= 1 (one per block of lanes)");
-  }
+  PlasticSynapses(const std::array<kernel, Blocks>& kernels, std::size_t afferents, double w_initial, double g_bar,
+                  double dt)
+      : kernels_(kernels), afferents_(afferents), w_(afferents * Blocks, T(static_cast<scalar>(w_initial))),
+        pre_(afferents * Blocks), last_spike_(afferents, 0), elapsed_(afferents),
+        g_bar_(static_cast<scalar>(g_bar)), dt_(static_cast<scalar>(dt)) {}
 
   std::size_t afferents() const noexcept { return afferents_; }
-  std::size_t blocks() const noexcept { return blocks_; }
   /// Weight of afferent k in block i.
-  const T& weight(std::size_t k, std::size_t i) const noexcept { return w_[k * blocks_ + i]; }
-  /// All weights, afferent-major: the weight of afferent k in block i is at k · blocks() + i.
+  const T& weight(std::size_t k, std::size_t i) const noexcept { return w_[i * afferents_ + k]; }
+  /// All weights, block-major: the weight of afferent k in block i is at i · afferents() + k.
   const std::vector<T>& weights() const noexcept { return w_; }
   const post_trace& post(std::size_t i) const noexcept { return post_[i]; }
 
   /// A presynaptic spike of afferent k in step n: conductance, then the rule.
-  template <class State>
-  void on_pre(std::uint32_t k, std::size_t n, std::vector<State>& targets, T State::*channel) noexcept {
+  template <class Targets, class State>
+  void on_pre(std::uint32_t k, std::size_t n, Targets& targets, T State::*channel) noexcept {
     const T since(static_cast<scalar>(static_cast<std::int64_t>(n) - last_spike_[k]) * dt_);
-    for (std::size_t i = 0; i < blocks_; ++i) {
-      T& w = w_[k * blocks_ + i];
+    for (std::size_t i = 0; i < Blocks; ++i) {
+      T& w = w_[i * afferents_ + k];
       targets[i].*channel += g_bar_ * w;
-      kernels_[i].on_pre(w, pre_[k * blocks_ + i], post_[i], since);
+      kernels_[i].on_pre(w, pre_[i * afferents_ + k], post_[i], since);
     }
     last_spike_[k] = static_cast<std::int64_t>(n);
   }
@@ -95,28 +98,31 @@ class PlasticSynapses {
   void on_post(std::size_t n, const mask* spiked) noexcept {
     for (std::size_t k = 0; k < afferents_; ++k)
       elapsed_[k] = static_cast<scalar>(static_cast<std::int64_t>(n) - last_spike_[k]) * dt_;
-    for (std::size_t i = 0; i < blocks_; ++i) {
+    for (std::size_t i = 0; i < Blocks; ++i) {
       if (!lanes::any(spiked[i])) continue;
-      const kernel& rule = kernels_[i];
-      for (std::size_t k = 0; k < afferents_; ++k) {
-        T& w = w_[k * blocks_ + i];
-        w = lanes::select(spiked[i], rule.on_post(w, pre_[k * blocks_ + i], post_[i], T(elapsed_[k])), w);
-      }
-      rule.post_spiked(post_[i], spiked[i]);
+      // Local copies: stores to w cannot alias them, so the loop below can keep them in registers.
+      const kernel rule = kernels_[i];
+      const post_trace post = post_[i];
+      const mask m = spiked[i];
+      T* w = w_.data() + i * afferents_;
+      const pre_trace* pre = pre_.data() + i * afferents_;
+      const scalar* elapsed = elapsed_.data();
+      for (std::size_t k = 0; k < afferents_; ++k) w[k] = lanes::select(m, rule.on_post(w[k], pre[k], post, T(elapsed[k])), w[k]);
+      rule.post_spiked(post_[i], m);
     }
   }
 
   /// One dt of the rule's postsynaptic trace decay.
   void decay() noexcept {
-    for (std::size_t i = 0; i < blocks_; ++i) kernels_[i].decay(post_[i]);
+    for (std::size_t i = 0; i < Blocks; ++i) kernels_[i].decay(post_[i]);
   }
 
  private:
-  std::vector<kernel> kernels_;
-  std::size_t blocks_, afferents_;
+  std::array<kernel, Blocks> kernels_;
+  std::size_t afferents_;
   std::vector<T> w_;
   std::vector<pre_trace> pre_;
-  std::vector<post_trace> post_;
+  std::array<post_trace, Blocks> post_{};
   std::vector<std::int64_t> last_spike_;  // step of each afferent's last spike (traces are 0 before the first)
   std::vector<scalar> elapsed_;           // scratch: seconds since each afferent's last spike
   T g_bar_;

@@ -42,7 +42,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -179,7 +178,7 @@ class InhibitoryBalance {
     check_thetas(thetas);
     std::vector<observation> out(static_cast<std::size_t>(thetas.cols()));
     for (Eigen::Index first = 0; first < thetas.cols(); first += static_cast<Eigen::Index>(Lanes))
-      run_block<batch>(thetas, first, Lanes / lanes::size_v<batch>, d, out);
+      run_block<batch, Lanes / lanes::size_v<batch>>(thetas, first, d, out);
     return out;
   }
 
@@ -190,7 +189,7 @@ class InhibitoryBalance {
   std::vector<observation> simulate_scalar(const Eigen::MatrixXd& thetas, const InhibitoryBalanceDataset& d) const {
     check_thetas(thetas);
     std::vector<observation> out(static_cast<std::size_t>(thetas.cols()));
-    for (Eigen::Index c = 0; c < thetas.cols(); ++c) run_block<Scalar>(thetas, c, 1, d, out);
+    for (Eigen::Index c = 0; c < thetas.cols(); ++c) run_block<Scalar, 1>(thetas, c, d, out);
     return out;
   }
 
@@ -202,7 +201,7 @@ class InhibitoryBalance {
     Eigen::MatrixXd thetas = theta;
     check_thetas(thetas);
     std::vector<observation> out(1);
-    run_block<Scalar>(thetas, 0, 1, d, out, &observer);
+    run_block<Scalar, 1>(thetas, 0, d, out, &observer);
     return out[0];
   }
 
@@ -216,29 +215,30 @@ class InhibitoryBalance {
             "must equal the number of rule coefficients (" + std::to_string(num_parameters()) + ")");
   }
 
-  // Simulates candidates first … first + blocks·width − 1 (missing ones are inert padding)
-  // in `blocks` values of T; T = Scalar with one block is the reference path.
-  template <class T, class Observer = no_observer>
-  void run_block(const Eigen::MatrixXd& thetas, Eigen::Index first, std::size_t blocks,
-                 const InhibitoryBalanceDataset& d, std::vector<observation>& out, Observer* observer = nullptr) const {
+  // Simulates candidates first … first + Blocks·width − 1 (missing ones are inert padding)
+  // in `Blocks` values of T; T = Scalar with one block is the reference path.
+  template <class T, std::size_t Blocks, class Observer = no_observer>
+  void run_block(const Eigen::MatrixXd& thetas, Eigen::Index first, const InhibitoryBalanceDataset& d,
+                 std::vector<observation>& out, Observer* observer = nullptr) const {
     constexpr std::size_t width = lanes::size_v<T>;
     using Model = Neuron<T>;
     using state = typename Model::state_type;
     const auto& c = config_;
     const std::size_t n_inh = c.input.num_inh();
 
-    const LaneBlock<Rule, T> block = pack_lanes<T>(c.rule, thetas, first, blocks, c.neuron.dt);
-    NeuronGroup<Model> neuron(Model(c.neuron), blocks);
+    constexpr std::size_t blocks = Blocks;
+    const LaneBlock<Rule, T, Blocks> block = pack_lanes<T, Blocks>(c.rule, thetas, first, c.neuron.dt);
+    NeuronGroup<Model, Blocks> neuron{Model(c.neuron)};
     const FixedSynapses<Scalar> excitatory(d.w_exc, c.neuron.g_exc_bar);
-    PlasticSynapses<Rule, T> inhibitory(block.kernels, n_inh, c.w_inh_initial, c.neuron.g_inh_bar, c.neuron.dt);
+    PlasticSynapses<Rule, T, Blocks> inhibitory(block.kernels, n_inh, c.w_inh_initial, c.neuron.g_inh_bar, c.neuron.dt);
     const std::size_t L = blocks * width;
     std::vector<char> not_simulable(L);
     for (std::size_t l = 0; l < L; ++l) not_simulable[l] = !block.simulable[l];
-    LaneRates<T> rates(blocks, c.steps_per_second(), c.neuron.dt, d.window_begin,
+    LaneRates<T, Blocks> rates(c.steps_per_second(), c.neuron.dt, d.window_begin,
                        {c.max_rate, static_cast<std::size_t>(std::lround(c.explosion_window)),
                         static_cast<std::size_t>(std::lround(c.explosion_grace / c.neuron.dt))},
                        not_simulable);
-    LaneSpikes<T> spikes(blocks);
+    LaneSpikes<T, Blocks> spikes;
 
     std::vector<std::vector<float>> w_final(L);
     auto keep_weights = [&](std::size_t l) {
@@ -249,15 +249,15 @@ class InhibitoryBalance {
     auto running = [&](std::size_t l) { return !rates.stopped(l); };
     auto finite = [&](std::size_t l) { return std::isfinite(lanes::lane(neuron[l / width].v, l % width)); };
 
-    const std::unique_ptr<typename Model::mask[]> spiked(new typename Model::mask[blocks]);  // vector<bool> has no data()
+    typename Model::mask spiked[Blocks];
     const auto& in = d.spikes;
     for (std::size_t n = 0; n < d.window_end; ++n) {
       excitatory.deliver(&in.exc_index[in.exc_offset[n]], &in.exc_index[in.exc_offset[n + 1]], neuron.states(),
                          &state::g_exc);
       for (std::uint32_t s = in.inh_offset[n]; s < in.inh_offset[n + 1]; ++s)
         inhibitory.on_pre(in.inh_index[s], n, neuron.states(), &state::g_inh);
-      if (neuron.step(spiked.get())) {
-        inhibitory.on_post(n, spiked.get());
+      if (neuron.step(spiked)) {
+        inhibitory.on_post(n, spiked);
         for (std::size_t i = 0; i < blocks; ++i) {
           if (!lanes::any(spiked[i])) continue;
           spikes.record(i, n, spiked[i], running);
