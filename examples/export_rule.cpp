@@ -13,38 +13,17 @@
 #include <metahebb/io/export_nestml.hpp>
 #include <metahebb/io/json.hpp>
 #include <metahebb/io/npy.hpp>
+#include <metahebb/io/rule_spec.hpp>
 #include <metahebb/losses/target_rate.hpp>
+#include <metahebb/simulation/group_monitors.hpp>
 #include <metahebb/tasks/inhibitory_balance.hpp>
 
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 
 using namespace metahebb;
 
-namespace {
-Eigen::VectorXd parse_rule(const std::string& text, double rho0) {
-  if (text == "vogels") return rules::vogels2011(rho0, 0.02);
-  Eigen::VectorXd theta(6);
-  std::istringstream in(text);
-  std::string item;
-  Eigen::Index i = 0;
-  while (std::getline(in, item, ',')) {
-    require(i < 6, "--rule", text, "needs 6 comma-separated numbers: alpha,beta,gamma,kappa,tau_pre,tau_post");
-    std::size_t used = 0;
-    try {
-      theta[i] = std::stod(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    require(used == item.size() && used > 0, "--rule", text, "each entry must be a number");
-    ++i;
-  }
-  require(i == 6, "--rule", text, "needs 6 comma-separated numbers: alpha,beta,gamma,kappa,tau_pre,tau_post");
-  return theta;
-}
-}  // namespace
 
 int main(int argc, char** argv) try {
   const CommandLine cli(argc, argv, "Simulate a spike-trace rule on the section 3.3 neuron; write npy/JSON and Brian2/NESTML exports.",
@@ -61,22 +40,17 @@ int main(int argc, char** argv) try {
   config.training_time = cli.get<double>("training");
   config.datasets = 1;
   const InhibitoryBalanceTask task(config);  // validates the configuration
-  const Eigen::VectorXd theta = parse_rule(cli.get<std::string>("rule"), cli.get<double>("rho0"));
+  const Eigen::VectorXd theta = parse_spike_trace_rule(cli.get<std::string>("rule"), cli.get<double>("rho0"), 0.02, "--rule");
   const auto rule = io::LearnedSpikeTraceRule::from(config, theta);  // validates θ
   const std::string nestml_name = cli.get<std::string>("name");
   const std::string brian2 = io::export_brian2(rule);
   const std::string nestml = io::export_nestml(rule, {.name = nestml_name});
 
   const auto d = task.dataset({cli.get<std::uint64_t>("seed"), 0, 0});
-  const std::size_t groups = config.input.groups, per_second = config.steps_per_second();
-  const std::size_t n_inh = config.input.num_inh();
-  std::vector<double> w_per_group;  // (seconds, groups), C order
-  const auto o = task.simulate_observed(theta, d, [&](std::size_t n, float, float, float, const float* w) {
-    if ((n + 1) % per_second != 0) return;
-    std::vector<double> mean(groups, 0.0);
-    for (std::size_t k = 0; k < n_inh; ++k) mean[config.input.inh_group(k)] += w[k];
-    for (auto& m : mean) w_per_group.push_back(m / static_cast<double>(config.input.inh_per_group));
-  });
+  const std::size_t groups = config.input.groups;
+  GroupWeights weights(config.input, config.steps_per_second());  // mean weight per group, every second
+  const auto o = task.simulate_observed(theta, d, weights);
+  const std::vector<double>& w_per_group = weights.table();  // (seconds, groups), C order
 
   const std::string dir = out + "/";
   io::write_npy(dir + "rate_per_second.npy", o.rate_per_second);

@@ -15,9 +15,11 @@
 #include <metahebb/io/command_line.hpp>
 #include <metahebb/io/rule_spec.hpp>
 #include <metahebb/losses/target_rate.hpp>
+#include <metahebb/evaluate.hpp>
 #include <metahebb/meta_learner.hpp>
 #include <metahebb/optim/adam_fd.hpp>
 #include <metahebb/optim/cmaes.hpp>
+#include <metahebb/simulation/group_monitors.hpp>
 #include <metahebb/tasks/inhibitory_balance.hpp>
 
 #include <cstdio>
@@ -41,42 +43,13 @@ Eigen::VectorXd parse_rule(const std::string& text, double rho0) {
   return parse_spike_trace_rule(text, rho0, 0.02, "--rule");  // io/rule_spec.hpp: validated, fuzzed
 }
 
-// Per-group currents (nA, magnitudes) averaged over [begin, end) steps, kept from the
-// shared spike lists and the weights the task exposes after every step.
-struct GroupCurrents {
-  const InhibitoryBalanceConfig& c;
-  const InhibitoryBalanceDataset& d;
-  std::size_t begin, end;
-  std::vector<double> g_exc, g_inh, i_exc, i_inh;
-
-  GroupCurrents(const InhibitoryBalanceConfig& config, const InhibitoryBalanceDataset& data, std::size_t b, std::size_t e)
-      : c(config), d(data), begin(b), end(e), g_exc(config.input.groups), g_inh(config.input.groups),
-        i_exc(config.input.groups), i_inh(config.input.groups) {}
-
-  void operator()(std::size_t n, float v, float, float, const float* w_inh) {
-    const double de = std::exp(-c.neuron.dt / c.neuron.tau_exc), di = std::exp(-c.neuron.dt / c.neuron.tau_inh);
-    for (auto s = d.spikes.exc_offset[n]; s < d.spikes.exc_offset[n + 1]; ++s)
-      g_exc[c.input.exc_group(d.spikes.exc_index[s])] += c.neuron.g_exc_bar * d.w_exc[d.spikes.exc_index[s]];
-    for (auto s = d.spikes.inh_offset[n]; s < d.spikes.inh_offset[n + 1]; ++s)
-      g_inh[c.input.inh_group(d.spikes.inh_index[s])] += c.neuron.g_inh_bar * w_inh[d.spikes.inh_index[s]];
-    if (n >= begin && n < end) {
-      const double scale = c.neuron.g_leak * 1e9 / static_cast<double>(end - begin);  // nA, averaged
-      for (std::size_t g = 0; g < g_exc.size(); ++g) {
-        i_exc[g] += scale * g_exc[g] * (c.neuron.e_exc - v);
-        i_inh[g] += scale * g_inh[g] * (v - c.neuron.e_inh);
-      }
-    }
-    for (auto& x : g_exc) x *= de;
-    for (auto& x : g_inh) x *= di;
-  }
-};
-
 int evaluate_rule(const InhibitoryBalanceTask& task, const Eigen::VectorXd& theta, std::uint64_t seed,
                   const std::string& csv) {
   const auto& c = task.config();
   const auto d = task.dataset({seed, 0, 0});
-  const std::size_t two_seconds = 2 * c.steps_per_second();
-  GroupCurrents before(c, d, 0, two_seconds), after(c, d, c.training_steps() - two_seconds, c.training_steps());
+  const std::size_t two_seconds = 2 * c.steps_per_second();  // currents averaged over the first and last 2 s of training
+  GroupCurrents before(c.input, c.neuron, d.spikes, d.w_exc, 0, two_seconds);
+  GroupCurrents after(c.input, c.neuron, d.spikes, d.w_exc, c.training_steps() - two_seconds, c.training_steps());
   auto both = [&](std::size_t n, float v, float ge, float gi, const float* w) {
     before(n, v, ge, gi, w);
     after(n, v, ge, gi, w);
@@ -90,15 +63,15 @@ int evaluate_rule(const InhibitoryBalanceTask& task, const Eigen::VectorXd& thet
     for (std::size_t s = 0; s < o.rate_per_second.size(); ++s) out << s + 1 << ',' << o.rate_per_second[s] << '\n';
     out << "\ngroup,exc_before_nA,inh_before_nA,exc_after_nA,inh_after_nA\n";
     for (std::size_t g = 0; g < c.input.groups; ++g)
-      out << g + 1 << ',' << before.i_exc[g] << ',' << before.i_inh[g] << ',' << after.i_exc[g] << ','
-          << after.i_inh[g] << '\n';
+      out << g + 1 << ',' << before.excitatory_nA()[g] << ',' << before.inhibitory_nA()[g] << ','
+          << after.excitatory_nA()[g] << ',' << after.inhibitory_nA()[g] << '\n';
   }
   std::fprintf(stderr, "rate per 5 s:");
   for (std::size_t s = 4; s < o.rate_per_second.size(); s += 5) std::fprintf(stderr, " %.1f", o.rate_per_second[s]);
   std::fprintf(stderr, "\ngroup  E before  I before  E after  I after (nA)\n");
   for (std::size_t g = 0; g < c.input.groups; ++g)
-    std::fprintf(stderr, "%5zu  %8.4f  %8.4f  %7.4f  %7.4f\n", g + 1, before.i_exc[g], before.i_inh[g], after.i_exc[g],
-                 after.i_inh[g]);
+    std::fprintf(stderr, "%5zu  %8.4f  %8.4f  %7.4f  %7.4f\n", g + 1, before.excitatory_nA()[g],
+                 before.inhibitory_nA()[g], after.excitatory_nA()[g], after.inhibitory_nA()[g]);
   std::printf("{\"mode\": \"evaluate\", \"loss\": %.6g, \"rate_hz\": %.4g, \"exploded\": %s, \"theta\": %s}\n", loss,
               o.rate_hz, o.exploded ? "true" : "false", json_vector(theta).c_str());
   return 0;
@@ -172,9 +145,8 @@ int main(int argc, char** argv) try {
   }
 
   // Score the final rule on input realisations the search never saw.
-  MetaLearner held_out(task, TargetRate(), AdamFd(theta0), executor, {.seed = seed ^ 0x5eedULL});
   const Eigen::MatrixXd final_theta = result.final_theta;
-  const double loss = held_out.evaluate(final_theta, 0)[0];
+  const double loss = evaluate(task, TargetRate(), final_theta, {.seed = seed ^ 0x5eedULL}, executor).losses[0];
   double rate = 0.0;
   for (std::size_t d = 0; d < config.datasets; ++d)
     rate += task.simulate(final_theta, {seed ^ 0x5eedULL, 0, d})[0].rate_hz / static_cast<double>(config.datasets);

@@ -14,6 +14,7 @@
 #include <metahebb/losses/l1_penalty.hpp>
 #include <metahebb/losses/principal_vectors_distance.hpp>
 #include <metahebb/losses/sum.hpp>
+#include <metahebb/evaluate.hpp>
 #include <metahebb/meta_learner.hpp>
 #include <metahebb/optim/cmaes.hpp>
 #include <metahebb/tasks/hierarchical_pca.hpp>
@@ -93,9 +94,8 @@ int main(int argc, char** argv) try {
   // Score the final pair and the reference pair on unseen datasets, without the L1 term.
   Eigen::MatrixXd candidates(result.final_theta.size(), 2);
   candidates << result.final_theta, reference;
-  MetaLearner held_out(task, PrincipalVectorsDistance(), Cmaes(theta0, cmaes_options), ThreadExecutor(threads),
-                       {.seed = seed ^ 0x5eedULL});
-  const Eigen::VectorXd losses = held_out.evaluate(candidates, 0);
+  const Eigen::VectorXd losses =
+      evaluate(task, PrincipalVectorsDistance(), candidates, {.seed = seed ^ 0x5eedULL}, ThreadExecutor(threads)).losses;
 
   const double angle_feedforward = angle_deg(groups.slice(result.final_theta, "feedforward"), oja);
   const double angle_lateral = angle_deg(groups.slice(result.final_theta, "lateral"), anti_hebbian);

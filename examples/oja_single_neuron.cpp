@@ -12,6 +12,7 @@
 #include <metahebb/losses/l1_penalty.hpp>
 #include <metahebb/losses/principal_vector_distance.hpp>
 #include <metahebb/losses/sum.hpp>
+#include <metahebb/evaluate.hpp>
 #include <metahebb/meta_learner.hpp>
 #include <metahebb/optim/cmaes.hpp>
 #include <metahebb/tasks/principal_vector.hpp>
@@ -65,9 +66,9 @@ int main(int argc, char** argv) try {
   // Score the final rule and Oja's rule on datasets the search never saw, without the L1 term.
   Eigen::MatrixXd candidates(result.final_theta.size(), 2);
   candidates << result.final_theta, oja;
-  MetaLearner held_out(task, PrincipalVectorDistance(), Cmaes(a0, cmaes_options), ThreadExecutor(cli.get<std::size_t>("threads")),
-                       {.seed = seed ^ 0x5eedULL});
-  const Eigen::VectorXd losses = held_out.evaluate(candidates, 0);
+  const Eigen::VectorXd losses = evaluate(task, PrincipalVectorDistance(), candidates, {.seed = seed ^ 0x5eedULL},
+                                          ThreadExecutor(cli.get<std::size_t>("threads")))
+                                     .losses;
 
   const double angle = angle_deg(result.final_theta, oja);
   std::printf(
