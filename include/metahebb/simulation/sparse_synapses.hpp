@@ -1,0 +1,266 @@
+#pragma once
+/// A synapse group between two neuron-indexed populations over a SparseConnectivity
+/// (simulation/connectivity.hpp): the building block of recurrent E/I networks (EE, EI, IE,
+/// II and input projections), where every neuron is one lane of the network and one θ
+/// governs the whole group. (PlasticSynapses in simulation/synapse_group.hpp is the other
+/// layout: a shared input onto lanes that are candidates, each with its own θ.)
+///
+/// State, in the connectivity's CSR order (synapse id s):
+///   w[s]           weight, in units of ḡ (the conductance jump per unit weight)
+///   pre_trace[s]   the rule's presynaptic trace state of the synapse
+/// and one post_trace per postsynaptic neuron, one last-spike step per presynaptic neuron.
+///
+/// Semantics per step n (the same statements and order as PlasticSynapses, so a group with
+/// all-to-all connectivity onto one neuron learns bit for bit like PlasticSynapses<Rule, Scalar, 1>):
+///   on_pre(i, n, g):  for every synapse s = (i → j), by increasing j:
+///                        g[j] += ḡ w[s]               (the weight before this spike's update)
+///                        rule.on_pre(w[s], pre_trace[s], post_trace[j], Δt_i)
+///                     with Δt_i = (n − last_i) dt the time since i's previous spike (the
+///                     presynaptic traces decay lazily over it, exactly); then last_i = n.
+///   on_post(j, n):    for every synapse s = (i → j), by increasing i:
+///                        w[s] ← rule.on_post(w[s], pre_trace[s], post_trace[j], (n − last_i) dt)
+///                     then rule.post_spiked(post_trace[j]).
+///   decay():          rule.decay(post_trace[j]) for every j: one dt of postsynaptic trace decay.
+/// A network calls, within a step: on_pre for this step's presynaptic spikes, absorb the
+/// conductance buffer into the postsynaptic NeuronGroup, step it, on_post for its spikes, decay.
+/// Before a neuron's first spike last_i = 0; its traces are then 0, so the elapsed time is moot.
+///
+/// θ is one vector for the whole group; the kernel is Rule::kernel<Scalar> built from a
+/// single-lane LaneThetas (the scalar path's coefficients). With `plastic = false` the group
+/// only delivers: weights, traces and last-spike steps never change (a fixed projection).
+///
+/// The group is a plain value. The connectivity is immutable and shared (shared_ptr): copying
+/// a group copies its weights and traces — a snapshot — and shares the structure.
+///
+/// `absorb(group, jumps, channel)` adds a per-neuron buffer (e.g. the conductance buffer of
+/// one or more sparse groups) into a NeuronGroup whose lanes are neurons — neuron i is lane
+/// i % width of block i / width — and zeroes the buffer for the next step.
+
+#include <Eigen/Core>
+#include <array>
+#include <cassert>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "../core/concepts/event_rule.hpp"
+#include "../core/errors.hpp"
+#include "../core/lane_thetas.hpp"
+#include "../core/lanes.hpp"
+#include "../core/random.hpp"
+#include "connectivity.hpp"
+#include "neuron_group.hpp"
+
+namespace metahebb {
+
+template <class Rule, class Scalar = float>
+class SparseSynapses {
+  static_assert(std::is_floating_point_v<Scalar>, "metahebb: SparseSynapses stores one neuron per scalar");
+  static_assert(check_event_rule<Rule, Scalar>());
+
+ public:
+  using rule_type = Rule;
+  using scalar = Scalar;
+  using kernel = typename Rule::template kernel<Scalar>;
+  using pre_trace = typename kernel::pre_trace;
+  using post_trace = typename kernel::post_trace;
+  using index_type = SparseConnectivity::index_type;
+
+  /// Every weight starts at `w_initial` (>= 0). `theta` is the group's rule (validated
+  /// against Rule::num_coefficients and rule.simulable<Scalar>); `g_bar` the conductance jump
+  /// per unit weight (>= 0); `dt` the step (s).
+  SparseSynapses(std::shared_ptr<const SparseConnectivity> connectivity, const Rule& rule,
+                 const Eigen::VectorXd& theta, double g_bar, double dt, double w_initial, bool plastic = true)
+      : SparseSynapses(shared_part{}, checked(std::move(connectivity)), rule, theta, g_bar, dt, plastic) {
+    require(std::isfinite(w_initial) && w_initial >= 0.0, "synapses.w_initial", w_initial,
+            "must be finite and >= 0");
+    w_.assign(connectivity_->size(), static_cast<Scalar>(w_initial));
+  }
+
+  /// Weights drawn independently, uniform in [w_lo, w_hi], from `stream` (advanced), in
+  /// CSR order: w = w_lo + (w_hi − w_lo) U computed in double, then rounded to Scalar.
+  SparseSynapses(std::shared_ptr<const SparseConnectivity> connectivity, const Rule& rule,
+                 const Eigen::VectorXd& theta, double g_bar, double dt, double w_lo, double w_hi,
+                 RandomStream& stream, bool plastic = true)
+      : SparseSynapses(shared_part{}, checked(std::move(connectivity)), rule, theta, g_bar, dt, plastic) {
+    require(std::isfinite(w_lo) && w_lo >= 0.0, "synapses.w_lo", w_lo, "must be finite and >= 0");
+    require(std::isfinite(w_hi) && w_hi >= w_lo, "synapses.w_hi", w_hi,
+            "must be finite and >= w_lo (" + detail::format_value(w_lo) + ")");
+    w_.resize(connectivity_->size());
+    for (Scalar& w : w_) w = static_cast<Scalar>(stream.uniform(w_lo, w_hi));
+  }
+
+  /// A fixed projection (plastic = false): delivery only, with the rule's inert θ.
+  static SparseSynapses fixed(std::shared_ptr<const SparseConnectivity> connectivity, const Rule& rule,
+                              double g_bar, double dt, double w) {
+    return SparseSynapses(std::move(connectivity), rule, rule.inert_theta(), g_bar, dt, w, false);
+  }
+
+  const SparseConnectivity& connectivity() const noexcept { return *connectivity_; }
+  std::shared_ptr<const SparseConnectivity> shared_connectivity() const noexcept { return connectivity_; }
+  std::size_t size() const noexcept { return w_.size(); }
+  std::size_t n_pre() const noexcept { return connectivity_->n_pre(); }
+  std::size_t n_post() const noexcept { return connectivity_->n_post(); }
+
+  bool plastic() const noexcept { return plastic_; }
+  /// Turns learning on or off (e.g. a scoring window with frozen weights); traces are kept.
+  void set_plastic(bool plastic) noexcept { plastic_ = plastic; }
+
+  /// All weights in CSR order (synapse id s; see SparseConnectivity).
+  std::span<const Scalar> weights() const noexcept { return w_; }
+  Scalar weight(std::size_t s) const noexcept { return w_[s]; }
+  /// Mean weight, summed in double in CSR order (0 for an empty group).
+  double mean_weight() const noexcept {
+    if (w_.empty()) return 0.0;
+    double sum = 0.0;
+    for (const Scalar w : w_) sum += static_cast<double>(w);
+    return sum / static_cast<double>(w_.size());
+  }
+  const pre_trace& pre(std::size_t s) const noexcept { return pre_[s]; }
+  const post_trace& post(std::size_t j) const noexcept { return post_[j]; }
+  const kernel& rule() const noexcept { return kernel_; }
+
+  /// A spike of presynaptic neuron `i` in step `n`: adds ḡ w to conductance[post] of every
+  /// outgoing synapse, then (if plastic) runs the rule's on_pre. `conductance` has n_post() entries.
+  void on_pre(index_type i, std::size_t n, std::span<Scalar> conductance) noexcept {
+    assert(i < n_pre() && conductance.size() >= n_post());
+    const SparseConnectivity& c = *connectivity_;
+    const index_type* post_index = c.post_indices().data();
+    Scalar* g = conductance.data();
+    const index_type begin = c.row_begin(i), end = c.row_end(i);
+    if (!plastic_) {
+      for (index_type s = begin; s < end; ++s) g[post_index[s]] += g_bar_ * w_[s];
+      return;
+    }
+    const Scalar since = static_cast<Scalar>(static_cast<std::int64_t>(n) - last_spike_[i]) * dt_;
+    const kernel rule = kernel_;  // a local copy: stores to w cannot alias it
+    for (index_type s = begin; s < end; ++s) {
+      const index_type j = post_index[s];
+      Scalar& w = w_[s];
+      g[j] += g_bar_ * w;
+      rule.on_pre(w, pre_[s], post_[j], since);
+    }
+    last_spike_[i] = static_cast<std::int64_t>(n);
+  }
+
+  /// Every spike in `spikes` (presynaptic indices, in order), as on_pre.
+  void on_pre(std::span<const index_type> spikes, std::size_t n, std::span<Scalar> conductance) noexcept {
+    for (const index_type i : spikes) on_pre(i, n, conductance);
+  }
+
+  /// A spike of postsynaptic neuron `j` in step `n` (after the membrane step): the rule's
+  /// on_post for every incoming synapse, then post_spiked. Nothing when not plastic.
+  void on_post(index_type j, std::size_t n) noexcept {
+    assert(j < n_post());
+    if (!plastic_) return;
+    const SparseConnectivity& c = *connectivity_;
+    const index_type begin = c.col_offsets()[j], end = c.col_offsets()[j + 1];
+    const index_type* synapse = c.col_synapses().data();
+    const index_type* pre_index = c.col_pre().data();
+    const kernel rule = kernel_;
+    const post_trace post = post_[j];
+    for (index_type e = begin; e < end; ++e) {
+      const index_type s = synapse[e];
+      const Scalar elapsed =
+          static_cast<Scalar>(static_cast<std::int64_t>(n) - last_spike_[pre_index[e]]) * dt_;
+      w_[s] = rule.on_post(w_[s], pre_[s], post, elapsed);
+    }
+    rule.post_spiked(post_[j], true);
+  }
+
+  /// Every spike in `spikes` (postsynaptic indices), as on_post.
+  void on_post(std::span<const index_type> spikes, std::size_t n) noexcept {
+    for (const index_type j : spikes) on_post(j, n);
+  }
+
+  /// One dt of the rule's postsynaptic trace decay (nothing when not plastic).
+  void decay() noexcept {
+    if (!plastic_) return;
+    for (post_trace& p : post_) kernel_.decay(p);
+  }
+
+ private:
+  // The shared part of both constructors: everything but the weights.
+  struct shared_part {};
+  SparseSynapses(shared_part, std::shared_ptr<const SparseConnectivity> connectivity, const Rule& rule,
+                 const Eigen::VectorXd& theta, double g_bar, double dt, bool plastic)
+      : connectivity_(std::move(connectivity)), kernel_(make_kernel(rule, theta, dt)),
+        pre_(connectivity_->size()), post_(connectivity_->n_post()), last_spike_(connectivity_->n_pre(), 0),
+        g_bar_(static_cast<Scalar>(g_bar)), dt_(static_cast<Scalar>(dt)), plastic_(plastic) {
+    require(std::isfinite(g_bar) && g_bar >= 0.0, "synapses.g_bar", g_bar, "must be finite and >= 0");
+  }
+
+  static std::shared_ptr<const SparseConnectivity> checked(std::shared_ptr<const SparseConnectivity> c) {
+    require(c != nullptr, "synapses.connectivity", "null", "must point to a SparseConnectivity");
+    return c;
+  }
+
+  static kernel make_kernel(const Rule& rule, const Eigen::VectorXd& theta, double dt) {
+    rule.validate();
+    require_positive("synapses.dt", dt);
+    require(theta.size() == static_cast<Eigen::Index>(Rule::num_coefficients), "synapses.theta.size()",
+            theta.size(), "must be the rule's num_coefficients (" + std::to_string(Rule::num_coefficients) + ")");
+    if (!rule.template simulable<Scalar>(theta, dt))
+      require(false, "synapses.theta", format_theta(theta),
+              "the rule cannot simulate this theta (non-finite, a time constant <= 0, or out of range)");
+    return kernel(rule, LaneThetas<Scalar>({theta.data()}), dt);
+  }
+
+  static std::string format_theta(const Eigen::VectorXd& theta) {
+    std::string out = "(";
+    for (Eigen::Index k = 0; k < theta.size(); ++k) out += (k ? ", " : "") + detail::format_value(theta[k]);
+    return out + ")";
+  }
+
+  std::shared_ptr<const SparseConnectivity> connectivity_;
+  kernel kernel_;
+  std::vector<Scalar> w_;
+  std::vector<pre_trace> pre_;
+  std::vector<post_trace> post_;
+  std::vector<std::int64_t> last_spike_;  // step of each presynaptic neuron's last spike
+  Scalar g_bar_;
+  Scalar dt_;
+  bool plastic_;
+};
+
+/// Adds `jumps[i]` to `channel` of neuron i of `group` (lane i % width of block i / width) and
+/// sets jumps[i] = 0. `jumps` may be shorter than the group (Blocks · width lanes): lanes past
+/// its end, e.g. the padding of a population that does not fill its last block, get nothing.
+/// The buffer's scalar type must be the group's lane scalar type (no silent rounding).
+template <class Model, std::size_t Blocks, class Scalar, class State, class T>
+void absorb(NeuronGroup<Model, Blocks>& group, std::span<Scalar> jumps, T State::*channel) {
+  static_assert(std::is_same_v<State, typename Model::state_type>,
+                "metahebb: absorb needs a channel of the group's state_type (e.g. &state_type::g_exc)");
+  static_assert(std::is_same_v<lanes::scalar_t<T>, Scalar>,
+                "metahebb: absorb's buffer must hold the group's lane scalar type");
+  constexpr std::size_t width = lanes::size_v<T>;
+  if (jumps.size() > Blocks * width)  // the message is built only on failure: absorb runs every step
+    require(false, "absorb jumps.size()", jumps.size(),
+            "must be <= the group's neurons (" + std::to_string(Blocks * width) + ")");
+  const std::size_t full = jumps.size() / width;  // blocks whose every lane has an entry
+  for (std::size_t b = 0; b < full; ++b) {
+    Scalar* x = jumps.data() + b * width;
+    if constexpr (width == 1) {
+      group[b].*channel += *x;
+      *x = Scalar(0);
+    } else {
+      group[b].*channel += T::load_unaligned(x);
+      T(Scalar(0)).store_unaligned(x);
+    }
+  }
+  if constexpr (width > 1) {
+    if (const std::size_t rest = jumps.size() - full * width; rest != 0) {  // a partial last block
+      alignas(64) Scalar x[width] = {};
+      for (std::size_t l = 0; l < rest; ++l) x[l] = jumps[full * width + l], jumps[full * width + l] = Scalar(0);
+      group[full].*channel += T::load_aligned(x);
+    }
+  }
+}
+
+}  // namespace metahebb
