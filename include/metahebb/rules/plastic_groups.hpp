@@ -4,7 +4,8 @@
 /// θ is the concatenation of the groups' coefficients, in declaration order; every
 /// coefficient is named "<group>: <term>" (e.g. "lateral: x^1 y^1 w^0"), so reports and
 /// CSV columns speak per group, and `slice(theta, "lateral")` gives one group's part.
-/// A PlasticGroups is itself a RuleBasis.
+/// A PlasticGroups is itself a RuleBasis. `BasicPlasticGroups<Rule>` holds groups whose
+/// rules are any RateRule (core/concepts/rate_rule.hpp); `PlasticGroups` is the Volterra case.
 
 #include <Eigen/Core>
 #include <cstddef>
@@ -19,15 +20,19 @@
 
 namespace metahebb {
 
-struct PlasticGroup {
-  std::string name;     ///< e.g. "feedforward", "lateral"
-  VolterraBasis basis;  ///< the rule's terms for this group
-  double eta;           ///< the group's learning rate
+template <class Rule>
+struct BasicPlasticGroup {
+  std::string name;  ///< e.g. "feedforward", "lateral"
+  Rule basis;        ///< the rule's terms for this group
+  double eta;        ///< the group's learning rate
 };
 
-class PlasticGroups {
+template <class Rule>
+class BasicPlasticGroups {
  public:
-  explicit PlasticGroups(std::vector<PlasticGroup> groups) : groups_(std::move(groups)) {
+  using PlasticGroup = BasicPlasticGroup<Rule>;
+
+  explicit BasicPlasticGroups(std::vector<PlasticGroup> groups) : groups_(std::move(groups)) {
     require(!groups_.empty(), "plastic groups", groups_.size(), "need at least one group");
     std::size_t offset = 0;
     for (std::size_t g = 0; g < groups_.size(); ++g) {
@@ -93,6 +98,9 @@ class PlasticGroups {
   std::vector<std::size_t> offsets_;
   std::size_t size_ = 0;
 };
+
+using PlasticGroup = BasicPlasticGroup<VolterraBasis>;
+using PlasticGroups = BasicPlasticGroups<VolterraBasis>;
 
 static_assert(check_rule_basis<PlasticGroups>());
 

@@ -77,9 +77,10 @@ void volterra_batch_update(const VolterraBasis& basis,
   }
 }
 
-/// Reference: the rule evaluated synapse by synapse, sample by sample.
-template <class Scalar>
-void volterra_batch_update_per_sample(const VolterraBasis& basis,
+/// Reference: the rule evaluated synapse by synapse, sample by sample. Works for any RateRule
+/// over (row factor, column factor, weight) (core/concepts/rate_rule.hpp), not only Volterra.
+template <class Scalar, class Rule>
+void volterra_batch_update_per_sample(const Rule& basis,
                                       const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& rows,
                                       const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& columns,
                                       const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& weights,

@@ -23,8 +23,10 @@
 #include <cmath>
 #include <cstddef>
 #include <string>
+#include <type_traits>
 #include <vector>
 
+#include "../core/concepts/rate_rule.hpp"
 #include "../core/concepts/task.hpp"
 #include "../core/errors.hpp"
 #include "../core/random.hpp"
@@ -65,17 +67,24 @@ struct RateNetworkConfig {
   }
 };
 
-template <class Scalar>
+/// `Rule` is the rate rule of both groups (core/concepts/rate_rule.hpp), over three factors
+/// (two rates and the weight). With VolterraBasis (the default) `simulate` takes every moment
+/// from one matrix product; any other RateRule is evaluated synapse by synapse, sample by
+/// sample (the path `simulate_per_sample` always takes).
+template <class Scalar, class Rule = VolterraBasis>
 class BasicRateNetworkTask {
+  static_assert(check_rate_rule<Rule>());
+  static constexpr bool volterra = std::is_same_v<Rule, VolterraBasis>;
   using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
 
  public:
   using observation = PrincipalVectorsObservation;
 
+  using Groups = BasicPlasticGroups<Rule>;
+
   /// The paper's bases by default: both rules over their three factors up to order 2 (2 × 27 terms).
-  explicit BasicRateNetworkTask(RateNetworkConfig config = {},
-                                VolterraBasis feedforward = VolterraBasis({{"x", 2}, {"y", 2}, {"w", 2}}),
-                                VolterraBasis lateral = VolterraBasis({{"y_i", 2}, {"y_j", 2}, {"w", 2}}))
+  explicit BasicRateNetworkTask(RateNetworkConfig config = {}, Rule feedforward = default_rule("x", "y"),
+                                Rule lateral = default_rule("y_i", "y_j"))
       : config_((config.validate(), config)), groups_(make_groups(config, std::move(feedforward), std::move(lateral))) {
     for (std::size_t g = 0; g < groups_.num_groups(); ++g)
       require(groups_.group(g).basis.num_factors() == 3, groups_.group(g).name + " basis.num_factors()",
@@ -83,15 +92,20 @@ class BasicRateNetworkTask {
   }
 
   const RateNetworkConfig& config() const noexcept { return config_; }
-  const PlasticGroups& groups() const noexcept { return groups_; }
+  const Groups& groups() const noexcept { return groups_; }
   std::size_t num_parameters() const noexcept { return groups_.size(); }
   std::size_t num_datasets() const noexcept { return config_.datasets; }
   std::vector<std::string> parameter_names() const {
-    return config_.lateral ? groups_.term_names() : groups_.group(0).basis.term_names();
+    if (config_.lateral) return groups_.term_names();
+    std::vector<std::string> names;
+    for (std::size_t k = 0; k < groups_.group(0).basis.size(); ++k) names.push_back(groups_.group(0).basis.term_name(k));
+    return names;
   }
 
   /// The reference of the paper: Oja's rule feedforward (Eq. 4), anti-Hebbian laterally (Eq. 8).
-  Eigen::VectorXd oja_anti_hebbian() const {
+  Eigen::VectorXd oja_anti_hebbian() const
+    requires std::is_same_v<Rule, VolterraBasis>
+  {
     if (!config_.lateral) return rules::oja(groups_.group("feedforward").basis);
     return groups_.join({{"feedforward", rules::oja(groups_.group("feedforward").basis)},
                          {"lateral", rules::anti_hebbian(groups_.group("lateral").basis)}});
@@ -100,7 +114,9 @@ class BasicRateNetworkTask {
   /// Per group, the terms with an even total order in the two rates (x, y for the
   /// feedforward rule, y_i, y_j for the lateral one): inputs and outputs are zero-mean
   /// Gaussian, so only these can be identified (see docs/oja.md).
-  Eigen::Array<bool, Eigen::Dynamic, 1> identifiable_terms(const std::string& group) const {
+  Eigen::Array<bool, Eigen::Dynamic, 1> identifiable_terms(const std::string& group) const
+    requires std::is_same_v<Rule, VolterraBasis>
+  {
     return groups_.group(group).basis.terms_even_in({0, 1});
   }
 
@@ -123,10 +139,15 @@ class BasicRateNetworkTask {
     return RandomStream(ctx.seed, Purpose::dataset, config_.fresh_datasets ? ctx.generation : 0, 0, ctx.dataset);
   }
 
-  static PlasticGroups make_groups(const RateNetworkConfig& c, VolterraBasis feedforward, VolterraBasis lateral) {
-    std::vector<PlasticGroup> groups{{"feedforward", std::move(feedforward), c.eta}};
+  static Rule default_rule(const char* a, const char* b) {
+    if constexpr (std::is_same_v<Rule, VolterraBasis>) return VolterraBasis({{a, 2}, {b, 2}, {"w", 2}});
+    else return Rule{};
+  }
+
+  static Groups make_groups(const RateNetworkConfig& c, Rule feedforward, Rule lateral) {
+    std::vector<typename Groups::PlasticGroup> groups{{"feedforward", std::move(feedforward), c.eta}};
     if (c.lateral) groups.push_back({"lateral", std::move(lateral), c.eta_lateral});
-    return PlasticGroups(std::move(groups));
+    return Groups(std::move(groups));
   }
 
   std::vector<observation> run(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx, bool per_sample) const {
@@ -136,9 +157,9 @@ class BasicRateNetworkTask {
     const auto m = static_cast<Eigen::Index>(config_.outputs);
     const auto nb = static_cast<Eigen::Index>(config_.batch_size);
     const Eigen::Index p = thetas.cols();
-    const VolterraBasis& feedforward = groups_.group(0).basis;
+    const Rule& feedforward = groups_.group(0).basis;
     const bool lateral_plastic = config_.lateral && config_.lateral_plastic;
-    const VolterraBasis& lateral = groups_.group(config_.lateral ? 1 : 0).basis;  // read only if lateral_plastic
+    const Rule& lateral = groups_.group(config_.lateral ? 1 : 0).basis;  // read only if lateral_plastic
     const auto terms = static_cast<Eigen::Index>(feedforward.size());
     const auto lateral_terms = config_.lateral ? static_cast<Eigen::Index>(lateral.size()) : Eigen::Index(0);
 
@@ -171,9 +192,9 @@ class BasicRateNetworkTask {
           for (Eigen::Index j = 0; j < i; ++j)
             if (l(i, j) != Scalar(0)) y.col(c * m + i) += l(i, j) * y.col(c * m + j);
       }
-      if (per_sample)
+      if (per_sample || !volterra)
         volterra_batch_update_per_sample(feedforward, x, y, w, thetas_feedforward, dw);
-      else
+      else if constexpr (volterra)
         volterra_batch_update(feedforward, x, y, w, thetas_feedforward, dw, scratch);
       w.noalias() += eta * dw;
 
@@ -181,9 +202,9 @@ class BasicRateNetworkTask {
         auto& at = diverged_at[static_cast<std::size_t>(c)];
         Matrix& l = w_lateral[static_cast<std::size_t>(c)];
         if (lateral_plastic && at == 0) {
-          if (per_sample)
+          if (per_sample || !volterra)
             lateral_update_per_sample(lateral, y.middleCols(c * m, m), l, thetas.col(c).tail(lateral_terms), dl);
-          else
+          else if constexpr (volterra)
             lateral_update(lateral, y.middleCols(c * m, m), l, thetas.col(c).tail(lateral_terms), dl, powers);
           l.noalias() += eta_lateral * dl;
         }
@@ -243,7 +264,7 @@ class BasicRateNetworkTask {
       }
   }
 
-  static void lateral_update_per_sample(const VolterraBasis& basis, const auto& y, const Matrix& l,
+  static void lateral_update_per_sample(const Rule& basis, const auto& y, const Matrix& l,
                                         const Eigen::Ref<const Eigen::VectorXd>& theta, Matrix& dl) {
     const Eigen::Index m = y.cols();
     dl.setZero(m, m);
@@ -258,7 +279,7 @@ class BasicRateNetworkTask {
   }
 
   RateNetworkConfig config_;
-  PlasticGroups groups_;
+  Groups groups_;
 };
 
 using RateNetworkTask = BasicRateNetworkTask<float>;
