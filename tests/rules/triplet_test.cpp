@@ -5,6 +5,8 @@
 #include <metahebb/tasks/inhibitory_balance.hpp>
 
 #include <catch2/catch.hpp>
+
+#include "../support/lanes_match_scalar.hpp"
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -238,23 +240,7 @@ Eigen::MatrixXd assorted_triplet_rules() {
 
 template <class Task>
 void check_triplet_lanes_match_scalar(const Task& task) {
-  const Eigen::MatrixXd th = assorted_triplet_rules();
-  const auto d = task.dataset({5, 1, 0});
-  const auto fast = task.simulate(th, d);
-  const auto reference = task.simulate_scalar(th, d);
-  REQUIRE(fast.size() == reference.size());
-  std::size_t spikes = 0;
-  for (std::size_t c = 0; c < fast.size(); ++c) {
-    INFO("candidate " << c);
-    CHECK(fast[c].spike_steps == reference[c].spike_steps);
-    CHECK(fast[c].w_inh_final == reference[c].w_inh_final);
-    CHECK(fast[c].rate_per_second == reference[c].rate_per_second);
-    CHECK(fast[c].exploded == reference[c].exploded);
-    CHECK(fast[c].stopped_at_step == reference[c].stopped_at_step);
-    CHECK(fast[c].rate_hz == reference[c].rate_hz);
-    spikes += reference[c].spike_steps.size();
-  }
-  CHECK(spikes > 300);  // the comparison is not vacuous
+  const auto reference = testing::check_lanes_match_scalar(task, assorted_triplet_rules(), {5, 1, 0}, 300);
 
   // θ with τ_x ≤ 0 is reported exploded at step 0, with no weights and no spikes.
   CHECK(reference[3].exploded);
