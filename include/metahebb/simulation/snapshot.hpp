@@ -6,9 +6,9 @@
 ///   restore(saved, neurons, inhibitory, rates);          // bit for bit as before the probe
 ///
 /// Every part of the simulation layer (NeuronGroup, FixedSynapses, PlasticSynapses,
-/// SparseSynapses, the monitors, the input generators) is a plain value with no pointer into
-/// another part, so a copy is a complete, independent snapshot and an assignment restores
-/// it. The familiarity protocol of "memory by accident" (issue 14) probes a network twice
+/// SparseSynapses, the monitors, the input generators) is a plain value whose mutable state
+/// it owns (SparseSynapses shares only its immutable connectivity), so a copy is a complete,
+/// independent snapshot and an assignment restores it. The familiarity protocol of "memory by accident" (issue 14) probes a network twice
 /// from one state this way, so that probing does not disturb learning.
 
 #include <tuple>
