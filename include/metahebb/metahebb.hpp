@@ -25,6 +25,7 @@
 #include "rules/volterra_batch_update.hpp"
 #include "neurons/conductance_lif.hpp"
 #include "neurons/adaptive_exponential_if.hpp"
+#include "neurons/conductance_if_nmda.hpp"
 #include "neurons/linear_rate.hpp"
 #include "inputs/rotated_gaussian.hpp"
 #include "inputs/poisson.hpp"
