@@ -30,6 +30,7 @@
 #include "inputs/rotated_gaussian.hpp"
 #include "inputs/poisson.hpp"
 #include "inputs/vogels_input.hpp"
+#include "observations/network_metrics.hpp"
 #include "observations/principal_vectors.hpp"
 #include "observations/spiking_rate.hpp"
 #include "simulation/connectivity.hpp"
