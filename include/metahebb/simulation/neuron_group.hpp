@@ -14,11 +14,18 @@
 
 #include <array>
 #include <cstddef>
+#include <type_traits>
+#include <vector>
 
 #include "../core/concepts/neuron_model.hpp"
+#include "../core/errors.hpp"
 #include "../core/lanes.hpp"
 
 namespace metahebb {
+
+/// `Blocks = dynamic_blocks`: the number of blocks is given at construction (a population
+/// whose size is configuration, e.g. the recurrent networks' N_E neurons in lanes).
+inline constexpr std::size_t dynamic_blocks = 0;
 
 template <class Model, std::size_t Blocks = 1>
 class NeuronGroup {
@@ -28,22 +35,31 @@ class NeuronGroup {
   using model_type = Model;
   using state_type = typename Model::state_type;
   using mask = typename Model::mask;
+  using storage = std::conditional_t<Blocks == dynamic_blocks, std::vector<state_type>, std::array<state_type, Blocks>>;
 
-  static constexpr std::size_t blocks = Blocks;
-  static_assert(Blocks >= 1, "metahebb: a neuron group needs at least one block");
+  explicit NeuronGroup(Model model)
+    requires(Blocks != dynamic_blocks)
+      : model_(std::move(model)) {
+    states_.fill(model_.resting());
+  }
+  NeuronGroup(Model model, std::size_t blocks)
+    requires(Blocks == dynamic_blocks)
+      : model_(std::move(model)), states_(blocks, model_.resting()) {
+    require_count("neuron group blocks", static_cast<long long>(blocks), 1, 1LL << 32);
+  }
 
-  explicit NeuronGroup(Model model) : model_(std::move(model)) { states_.fill(model_.resting()); }
-
+  /// Blocks of lanes (neurons or candidates: blocks() · lanes::size_v<T> lanes).
+  std::size_t blocks() const noexcept { return states_.size(); }
   const Model& model() const noexcept { return model_; }
   state_type& operator[](std::size_t i) noexcept { return states_[i]; }
   const state_type& operator[](std::size_t i) const noexcept { return states_[i]; }
-  std::array<state_type, Blocks>& states() noexcept { return states_; }
-  const std::array<state_type, Blocks>& states() const noexcept { return states_; }
+  storage& states() noexcept { return states_; }
+  const storage& states() const noexcept { return states_; }
 
   /// One dt for every block; spiked[i] receives block i's spike mask. Returns whether any lane spiked.
   bool step(mask* spiked) noexcept {
     bool any = false;
-    for (std::size_t i = 0; i < Blocks; ++i) {
+    for (std::size_t i = 0; i < states_.size(); ++i) {
       spiked[i] = model_.step(states_[i]);
       any = any || lanes::any(spiked[i]);
     }
@@ -52,7 +68,7 @@ class NeuronGroup {
 
  private:
   Model model_;
-  std::array<state_type, Blocks> states_;
+  storage states_;
 };
 
 }  // namespace metahebb

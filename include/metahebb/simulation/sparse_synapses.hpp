@@ -240,9 +240,9 @@ void absorb(NeuronGroup<Model, Blocks>& group, std::span<Scalar> jumps, T State:
   static_assert(std::is_same_v<lanes::scalar_t<T>, Scalar>,
                 "metahebb: absorb's buffer must hold the group's lane scalar type");
   constexpr std::size_t width = lanes::size_v<T>;
-  if (jumps.size() > Blocks * width)  // the message is built only on failure: absorb runs every step
+  if (jumps.size() > group.blocks() * width)  // the message is built only on failure: absorb runs every step
     require(false, "absorb jumps.size()", jumps.size(),
-            "must be <= the group's neurons (" + std::to_string(Blocks * width) + ")");
+            "must be <= the group's neurons (" + std::to_string(group.blocks() * width) + ")");
   const std::size_t full = jumps.size() / width;  // blocks whose every lane has an entry
   for (std::size_t b = 0; b < full; ++b) {
     Scalar* x = jumps.data() + b * width;
