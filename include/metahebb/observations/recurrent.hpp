@@ -2,7 +2,8 @@
 /// What a recurrent E/I network reports for one candidate on one dataset
 /// (tasks/recurrent_network.hpp): population rates and the stability term over the scoring
 /// window, the spikes of the scoring window (for the network metrics), the weights of the
-/// four synapse types, and whether (and when) the rate checker stopped it.
+/// four synapse types, the network metrics of the filter-SBI constraints, and whether (and
+/// when) the rate checker stopped it.
 /// Scored by losses/stability.hpp.
 
 #include <array>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "../core/concepts/observation.hpp"
+#include "network_metrics.hpp"
 
 namespace metahebb {
 
@@ -35,6 +37,7 @@ struct RecurrentObservation {
   std::array<double, 4> mean_weight_start{}, mean_weight_end{};  ///< EE, EI, IE, II
   std::array<std::vector<float>, 4> weights;                     ///< final weights per type (CSR order)
   std::vector<Spike> exc_spikes, inh_spikes;                     ///< scoring window, in time order
+  NetworkMetrics metrics;  ///< of the scoring window (observations/network_metrics.hpp); NaN if exploded
 
   bool diverged() const noexcept { return exploded; }
   /// The rate the rate checker bounds, under the name RateObservation expects.

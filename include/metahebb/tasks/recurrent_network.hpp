@@ -50,7 +50,8 @@
 #include "../core/lanes.hpp"
 #include "../core/random.hpp"
 #include "../inputs/poisson.hpp"
-#include "../neurons/conductance_lif.hpp"
+#include "../neurons/conductance_if_nmda.hpp"
+#include "../observations/network_metrics.hpp"
 #include "../observations/recurrent.hpp"
 #include "../rules/spike_trace.hpp"
 #include "../simulation/connectivity.hpp"
@@ -62,7 +63,7 @@ namespace metahebb {
 /// Names of the four recurrent synapse types, in θ order: pre → post.
 inline constexpr std::array<const char*, 4> recurrent_synapse_types{"EE", "EI", "IE", "II"};
 
-template <class NeuronParameters = ConductanceLifParameters>
+template <class NeuronParameters = AmpaNmdaGabaIfParameters>
 struct BasicRecurrentNetworkConfig {
   NeuronParameters neuron = recurrent_neuron_defaults();
   std::size_t exc = 1024;         ///< N_E
@@ -80,11 +81,13 @@ struct BasicRecurrentNetworkConfig {
   double rate_tau = 1.0;          ///< s, the rate checker's filter
   double target_rate_hz = 10.0;   ///< r* of the stability loss
   double rate_offset_hz = 0.1;    ///< c of the stability loss (r − r*)² / (r + c)
+  NetworkMetricsSettings metrics{};  ///< bins and windows of the metrics (w_max is set from rule.w_max)
   std::size_t datasets = 1;       ///< network and input realisations per candidate
   bool fresh_datasets = true;     ///< new realisations every generation
 
   /// Neuron parameters of the recurrent networks: conductance jumps are w itself (ḡ = 1, w in
-  /// units of the leak conductance, as Auryn's weights), τ_AMPA 5 ms, τ_GABA 10 ms (fSBI).
+  /// units of the leak conductance, as Auryn's weights); the rest is the model's defaults
+  /// (AmpaNmdaGabaIf: Auryn's IFGroup with fSBI's τ_AMPA 5 ms, τ_GABA 10 ms, τ_NMDA 100 ms, 0.3).
   static NeuronParameters recurrent_neuron_defaults() {
     NeuronParameters n{};
     n.g_exc_bar = 1.0;
@@ -124,6 +127,7 @@ struct BasicRecurrentNetworkConfig {
     require_non_negative("target_rate_hz", target_rate_hz);
     require_positive("rate_offset_hz", rate_offset_hz);
     require_count("datasets", static_cast<long long>(datasets), 1, 1000000);
+    metrics.validate();
     // Expected synapses, refused before anything is drawn (SparseConnectivity checks the drawn ones).
     const double synapses = p * static_cast<double>((exc + inh) * (exc + inh)) +
                             input_p * static_cast<double>(inputs * (exc + inh));
@@ -145,7 +149,7 @@ struct RecurrentNetworkDataset {
   RandomStream input_stream;
 };
 
-template <template <class> class Neuron = ConductanceLif, class Scalar = float>
+template <template <class> class Neuron = AmpaNmdaGabaIf, class Scalar = float>
 class RecurrentNetwork {
  public:
   using observation = RecurrentObservation;
@@ -282,6 +286,7 @@ class RecurrentNetwork {
     double rate = 0.0;  // filtered E population rate (Hz)
     double loss_sum = 0.0;
     for (std::size_t t = 0; t < 4; ++t) o.mean_weight_start[t] = recurrent[t].mean_weight();
+    std::array<std::vector<double>, 4> scoring_start;  // weights when scoring begins (for w_creep)
     std::size_t n = 0;
     for (; n < end; ++n) {
       const std::span<const index> from_input = input.step();
@@ -312,6 +317,8 @@ class RecurrentNetwork {
         o.stopped_at_step = n + 1;
         break;
       }
+      if (n == training)
+        for (std::size_t t = 0; t < 4; ++t) scoring_start[t].assign(recurrent[t].weights().begin(), recurrent[t].weights().end());
       if (n >= training) {
         loss_sum += (rate - c.target_rate_hz) * (rate - c.target_rate_hz) / (rate + c.rate_offset_hz);
         for (const index i : e_spikes) o.exc_spikes.push_back({static_cast<std::uint32_t>(n - training), i});
@@ -330,6 +337,7 @@ class RecurrentNetwork {
       o.rate_e_hz = static_cast<double>(o.exc_spikes.size()) / (static_cast<double>(c.exc) * seconds);
       o.rate_i_hz = static_cast<double>(o.inh_spikes.size()) / (static_cast<double>(c.inh) * seconds);
       o.stability_loss = loss_sum / static_cast<double>(c.scoring_steps());
+      o.metrics = metrics(o, scoring_start);
     }
     o.exc = c.exc;
     o.inh = c.inh;
@@ -337,6 +345,26 @@ class RecurrentNetwork {
     o.scoring_steps = c.scoring_steps();
     o.w_max = c.rule.w_max;
     return o;
+  }
+
+  // The filter-SBI metrics of the scoring window (observations/network_metrics.hpp).
+  NetworkMetrics metrics(const observation& o, std::array<std::vector<double>, 4>& start) const {
+    const auto& c = config_;
+    const double seconds = static_cast<double>(c.scoring_steps()) * c.neuron.dt;
+    auto record = [&](const std::vector<RecurrentObservation::Spike>& spikes, std::size_t neurons, const char* name) {
+      std::vector<std::pair<std::uint32_t, double>> pairs(spikes.size());
+      for (std::size_t k = 0; k < spikes.size(); ++k)
+        pairs[k] = {spikes[k].neuron, static_cast<double>(spikes[k].step) * c.neuron.dt};
+      return SpikeRecord::from_pairs(neurons, 0.0, seconds, pairs, name);
+    };
+    std::vector<SynapseWeights> weights;
+    for (std::size_t t = 0; t < 4; ++t)
+      weights.push_back({recurrent_synapse_types[t],
+                         {std::move(start[t]), std::vector<double>(o.weights[t].begin(), o.weights[t].end())}});
+    NetworkMetricsSettings settings = c.metrics;
+    settings.w_max = c.rule.w_max;
+    return compute_network_metrics(record(o.exc_spikes, c.exc, "exc"), record(o.inh_spikes, c.inh, "inh"), weights,
+                                   settings);
   }
 
   config_type config_;
