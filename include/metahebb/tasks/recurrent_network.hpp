@@ -289,6 +289,8 @@ class RecurrentNetwork {
     std::array<std::vector<double>, 4> scoring_start;  // weights when scoring begins (for w_creep)
     std::size_t n = 0;
     for (; n < end; ++n) {
+      if (n == training)  // the weights as scoring begins, before this step's updates (w_creep)
+        for (std::size_t t = 0; t < 4; ++t) scoring_start[t].assign(recurrent[t].weights().begin(), recurrent[t].weights().end());
       const std::span<const index> from_input = input.step();
       input_e.on_pre(from_input, n, e_exc);
       input_i.on_pre(from_input, n, i_exc);
@@ -317,8 +319,6 @@ class RecurrentNetwork {
         o.stopped_at_step = n + 1;
         break;
       }
-      if (n == training)
-        for (std::size_t t = 0; t < 4; ++t) scoring_start[t].assign(recurrent[t].weights().begin(), recurrent[t].weights().end());
       if (n >= training) {
         loss_sum += (rate - c.target_rate_hz) * (rate - c.target_rate_hz) / (rate + c.rate_offset_hz);
         for (const index i : e_spikes) o.exc_spikes.push_back({static_cast<std::uint32_t>(n - training), i});
