@@ -148,7 +148,9 @@ struct SpikeTraceRule {
     void post_spiked(post_trace& post, const lanes::mask_t<T>& spiked) const noexcept {
       post.x = lanes::select(spiked, post.x + T(1), post.x);
     }
-    void decay(post_trace& post) const noexcept { post.x *= decay_post_; }
+    /// One dt: x_post ← x_post e^{−dt/τ_post}, set to 0 once below the smallest normal number
+    /// (lanes::flush_subnormal: no effect on any weight, and subnormal arithmetic is slow).
+    void decay(post_trace& post) const noexcept { post.x = lanes::flush_subnormal(post.x * decay_post_); }
 
    private:
     T alpha_, beta_, gamma_, kappa_, neg_inv_tau_pre_, decay_post_, eta_, w_max_;

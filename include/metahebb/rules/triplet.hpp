@@ -124,9 +124,9 @@ struct TripletRule {
       post.o1 = lanes::select(spiked, post.o1 + T(1), post.o1);
       post.o2 = lanes::select(spiked, post.o2 + T(1), post.o2);
     }
-    void decay(post_trace& post) const noexcept {
-      post.o1 *= decay_minus_;
-      post.o2 *= decay_y_;
+    void decay(post_trace& post) const noexcept {  // subnormal traces set to 0: lanes::flush_subnormal
+      post.o1 = lanes::flush_subnormal(post.o1 * decay_minus_);
+      post.o2 = lanes::flush_subnormal(post.o2 * decay_y_);
     }
 
    private:
