@@ -72,15 +72,14 @@ inline T min(const T& a, const T& b) noexcept { return select(b < a, b, a); }
 template <class T>
 inline T clamp(const T& x, const T& lo, const T& hi) noexcept { return min(max(x, lo), hi); }
 
-/// x, with values whose magnitude is below the smallest normal number set to 0. A decaying
-/// trace that has gone that small no longer changes any weight (its contribution is far below
-/// one ulp of a weight), but arithmetic on subnormal numbers costs ~15× more on x86: a trace
-/// of a neuron silent for ~2 s (float) would otherwise slow every step.
+/// x ≥ 0 (or NaN), with values below the smallest normal number set to 0. A decaying trace
+/// that has gone that small no longer changes any weight (its contribution is far below one
+/// ulp of a weight), but arithmetic on subnormal numbers costs ~15× more on x86: the trace of
+/// a neuron silent for ~2 s (float) would otherwise slow every step. One compare and one
+/// blend; NaN stays NaN.
 template <class T>
 inline T flush_subnormal(const T& x) noexcept {
-  using S = scalar_t<T>;
-  const T tiny(std::numeric_limits<S>::min());
-  return lanes::select(lanes::and_not(x < tiny, x <= -tiny), T(0), x);  // |x| < tiny; NaN stays NaN
+  return lanes::select(x < T(std::numeric_limits<scalar_t<T>>::min()), T(0), x);
 }
 
 /// Lane i of a batch (or the scalar itself).

@@ -149,7 +149,7 @@ struct SpikeTraceRule {
       post.x = lanes::select(spiked, post.x + T(1), post.x);
     }
     /// One dt: x_post ← x_post e^{−dt/τ_post}, set to 0 once below the smallest normal number
-    /// (lanes::flush_subnormal: no effect on any weight, and subnormal arithmetic is slow).
+    /// (lanes::flush_subnormal; x_post ≥ 0: no effect on any weight, and subnormal arithmetic is slow).
     void decay(post_trace& post) const noexcept { post.x = lanes::flush_subnormal(post.x * decay_post_); }
 
    private:

@@ -58,8 +58,10 @@ class NeuronGroup {
 
   /// One dt for every block; spiked[i] receives block i's spike mask. Returns whether any lane spiked.
   bool step(mask* spiked) noexcept {
+    constexpr bool fixed = Blocks != dynamic_blocks;
+    const std::size_t n = fixed ? Blocks : states_.size();  // a compile-time trip count when fixed
     bool any = false;
-    for (std::size_t i = 0; i < states_.size(); ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
       spiked[i] = model_.step(states_[i]);
       any = any || lanes::any(spiked[i]);
     }
