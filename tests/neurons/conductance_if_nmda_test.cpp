@@ -365,27 +365,6 @@ typename Task::config_type short_protocol() {
   return c;
 }
 
-Eigen::MatrixXd assorted_rules() {
-  Eigen::MatrixXd th(6, 9);
-  th.col(0) = rules::vogels2011(5.0, 0.02);
-  th.col(1) = rules::vogels2011(10.0, 0.01);
-  th.col(2) << -1, 4, 0, 0, 0.02, 0.02;
-  th.col(3) << -5, -5, 0, 0, 0.02, 0.02;  // removes inhibition
-  th.col(4) << -0.3, 0.5, 2, 1, 0.003, 0.1;
-  th.col(5) << -1, 4, 0, 0, -0.02, 0.02;  // not simulable
-  th.col(6) << -2, 3, 1, 1, 0.01, 0.03;
-  th.col(7) << 0, 0, 0, 0, 1, 1;          // no plasticity
-  th.col(8) << 0.5, 1, 0, 0, 0.02, 0.02;  // potentiates only: silenced
-  return th;
-}
-
-template <class Task>
-void check_lanes_match_scalar(const Task& task) {
-  const auto reference = testing::check_lanes_match_scalar(task, assorted_rules(), {11, 3, 2}, 500);
-  CHECK(reference[5].exploded);
-  CHECK(reference[5].stopped_at_step == 0);
-  CHECK_FALSE(reference[0].exploded);
-}
 }  // namespace
 
 static_assert(check_task<NmdaBalance<float>>());
@@ -393,8 +372,8 @@ static_assert(check_task<NmdaBalance<double>>());
 
 TEST_CASE("AMPA/NMDA neuron in the inhibitory-balance task: SIMD lanes equal the scalar path",
           "[ampa_nmda][inhibitory_balance][lanes]") {
-  SECTION("float, 16 lanes") { check_lanes_match_scalar(NmdaBalance<float, 16>(short_protocol<NmdaBalance<float, 16>>())); }
-  SECTION("double, 4 lanes") { check_lanes_match_scalar(NmdaBalance<double, 4>(short_protocol<NmdaBalance<double, 4>>())); }
+  SECTION("float, 16 lanes") { testing::check_neuron_lanes_match_scalar(NmdaBalance<float, 16>(short_protocol<NmdaBalance<float, 16>>())); }
+  SECTION("double, 4 lanes") { testing::check_neuron_lanes_match_scalar(NmdaBalance<double, 4>(short_protocol<NmdaBalance<double, 4>>())); }
 }
 
 TEST_CASE("AMPA/NMDA neuron in the inhibitory-balance task: the config validates the neuron's parameters",

@@ -7,6 +7,7 @@
 #include <Eigen/Core>
 #include <cstddef>
 #include <metahebb/core/concepts/task.hpp>
+#include <metahebb/rules/spike_trace.hpp>
 #include <vector>
 
 namespace metahebb::testing {
@@ -37,6 +38,34 @@ std::vector<typename Task::observation> check_lanes_match_scalar(const Task& tas
   }
   CHECK(spikes > min_spikes);
   return reference;
+}
+
+/// Nine spike-trace rules (θ = α, β, γ, κ, τ_pre, τ_post) covering what a neuron model in the
+/// §3.3 task must handle: Vogels-type rules, a rule that removes inhibition, fast and slow
+/// traces, no plasticity, potentiation only, and one θ that cannot be simulated (column 5).
+inline Eigen::MatrixXd assorted_spike_trace_rules() {
+  Eigen::MatrixXd th(6, 9);
+  th.col(0) = rules::vogels2011(5.0, 0.02);
+  th.col(1) = rules::vogels2011(10.0, 0.01);
+  th.col(2) << -1, 4, 0, 0, 0.02, 0.02;
+  th.col(3) << -5, -5, 0, 0, 0.02, 0.02;  // removes inhibition
+  th.col(4) << -0.3, 0.5, 2, 1, 0.003, 0.1;
+  th.col(5) << -1, 4, 0, 0, -0.02, 0.02;  // not simulable
+  th.col(6) << -2, 3, 1, 1, 0.01, 0.03;
+  th.col(7) << 0, 0, 0, 0, 1, 1;          // no plasticity
+  th.col(8) << 0.5, 1, 0, 0, 0.02, 0.02;  // potentiates only: silenced
+  return th;
+}
+
+/// A neuron model in the §3.3 task (InhibitoryBalance<Model, SpikeTraceRule>): lanes equal the
+/// scalar path on assorted_spike_trace_rules(), the non-simulable θ is exploded at step 0 and
+/// the first Vogels rule is not.
+template <class Task>
+void check_neuron_lanes_match_scalar(const Task& task) {
+  const auto reference = check_lanes_match_scalar(task, assorted_spike_trace_rules(), {11, 3, 2}, 500);
+  CHECK(reference[5].exploded);
+  CHECK(reference[5].stopped_at_step == 0);
+  CHECK_FALSE(reference[0].exploded);
 }
 
 }  // namespace metahebb::testing
