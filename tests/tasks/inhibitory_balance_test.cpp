@@ -133,6 +133,33 @@ TEST_CASE("target-rate loss: Eq. 16, and a finite penalty that grows the earlier
   CHECK_THROWS_WITH(TargetRate(5.0, 0.0), Catch::Contains("target_rate.offset"));
 }
 
+// Why Vogels' rule settles below rho0 with the task's input: its E and I afferents of a group
+// share rate bumps. Without bumps (independent Poisson afferents at 10 Hz, so that the neuron
+// still fires) the offset disappears and the rule holds the neuron at rho0, as its mean-field
+// fixed point says (Vogels et al. 2011). Measured (seed 2026, datasets 0-3): rho0 = 5 Hz gives
+// 4.9-5.2 Hz, rho0 = 7 Hz 6.8-7.6 Hz; the 0.5 Hz band is ~2 standard errors of a 4-dataset mean.
+TEST_CASE("Without shared input bumps Vogels' rule settles at rho0 (the offset is the bumps' correlation)",
+          "[inhibitory_balance]") {
+  InhibitoryBalanceConfig config;
+  config.input.bump_rate = 0.0;
+  config.input.baseline_rate = 10.0;
+  const InhibitoryBalanceTask task(config);
+  Eigen::MatrixXd th(6, 2);
+  th.col(0) = rules::vogels2011(5.0, 0.02);
+  th.col(1) = rules::vogels2011(7.0, 0.02);
+  Eigen::Vector2d mean_rate = Eigen::Vector2d::Zero();
+  const int datasets = 4;
+  for (int ds = 0; ds < datasets; ++ds) {
+    const auto o = task.simulate(th, task.dataset({2026, 0, static_cast<std::size_t>(ds)}));
+    for (int c = 0; c < 2; ++c) {
+      REQUIRE_FALSE(o[static_cast<std::size_t>(c)].exploded);
+      mean_rate[c] += o[static_cast<std::size_t>(c)].rate_hz / datasets;
+    }
+  }
+  CHECK(std::abs(mean_rate[0] - 5.0) <= 0.5);
+  CHECK(std::abs(mean_rate[1] - 7.0) <= 0.5);
+}
+
 // Full protocol (60 s training + 30 s scoring, 10 s window), 4 datasets, all rules in one population.
 TEST_CASE("Vogels' rule reaches 5 +- 1 Hz, Eq. 17 predicts the rate, an exploding rule is penalised",
           "[inhibitory_balance][slow]") {
