@@ -1,7 +1,7 @@
 // Evaluations CMA-ES needs to reach f <= 1e-8 on sphere, ellipsoid and Rosenbrock,
-// printed as a markdown table next to the reference numbers of
-// ../shared/research/cmaes-reference.md §1.8 (same protocol: default λ, no restarts,
-// whole generations counted, median [min–max] over successful runs).
+// printed as a markdown table next to those of an independent NumPy implementation of the
+// tutorial's non-active CMA-ES, `scripts/cmaes_tutorial_reference.py 21` (same protocol:
+// default λ, no restarts, whole generations counted, median [min–max] over successful runs).
 //
 // Build and run (from the repository root):
 //   g++ -std=c++20 -O2 -DNDEBUG -I include -I /usr/include/eigen3 benchmarks/cmaes_evaluation_counts.cpp -o /tmp/cmaes_counts
@@ -46,10 +46,9 @@ struct Problem {
   Objective f;
   double x0;
   double sigma0;
-  // Reference medians [min–max] (successes) from cmaes-reference.md §1.8, indexed by n = 10, 20.
-  const char* purecma[2];
-  const char* libcmaes[2];
-  const char* pycma_passive[2];
+  // Reference medians [min–max], successes, printed by scripts/cmaes_tutorial_reference.py 21;
+  // indexed by n = 10, 20.
+  const char* tutorial[2];
 };
 
 struct Run {
@@ -78,22 +77,12 @@ Run run(const Problem& p, int n, std::uint64_t seed) {
 int main(int argc, char** argv) {
   const int seeds = argc > 1 ? std::atoi(argv[1]) : 21;
   const Problem problems[] = {
-      {"sphere", sphere, 3.0, 2.0,
-       {"1600 [1460–1740]", "2928 [2784–3120]"},
-       {"1490 [1370–1650]", "2736 [2568–2916]"},
-       {"1449 [1285–1533]", "2698 [2553–2871]"}},
-      {"ellipsoid", ellipsoid, 3.0, 2.0,
-       {"5980 [5550–6350]", "18636 [18156–19344]"},
-       {"5780 [5530–6250]", "18168 [17664–19092]"},
-       {"5572 [5076–6194]", "17921 [17355–18410]"}},
-      {"Rosenbrock", rosenbrock, 0.0, 0.5,
-       {"6015 [5070–8070], 20/21", "20124 [18024–23736], 19/21"},
-       {"5920 [5260–8140], 21/21", "20088 [18924–23208], 18/21"},
-       {"5811 [5047–6990], 20/21", "20283 [18536–25369], 19/21"}},
+      {"sphere", sphere, 3.0, 2.0, {"1480 [1320–1640], 21/21", "2772 [2508–2916], 21/21"}},
+      {"ellipsoid", ellipsoid, 3.0, 2.0, {"5870 [5350–6580], 21/21", "18612 [17904–19248], 21/21"}},
+      {"Rosenbrock", rosenbrock, 0.0, 0.5, {"6100 [5260–8330], 18/21", "20136 [18252–22668], 21/21"}},
   };
-  std::printf("| problem | n | λ | metahebb (seeds 1..%d) | successes | purecma (tutorial) | libcmaes default | pycma `CMA_active=False` |\n",
-              seeds);
-  std::printf("|---|---|---|---|---|---|---|---|\n");
+  std::printf("| problem | n | λ | metahebb (seeds 1..%d) | successes | tutorial CMA-ES, NumPy (seeds 1..21) |\n", seeds);
+  std::printf("|---|---|---|---|---|---|\n");
   for (const Problem& p : problems) {
     for (int ni = 0; ni < 2; ++ni) {
       const int n = ni == 0 ? 10 : 20;
@@ -112,8 +101,8 @@ int main(int argc, char** argv) {
                std::to_string(counts.back()) + "]";
       }
       const std::size_t lambda = metahebb::Cmaes(Eigen::VectorXd::Zero(n)).population_size();
-      std::printf("| %s | %d | %zu | %s | %zu/%d | %s | %s | %s |\n", p.name, n, lambda, cell.c_str(),
-                  counts.size(), seeds, p.purecma[ni], p.libcmaes[ni], p.pycma_passive[ni]);
+      std::printf("| %s | %d | %zu | %s | %zu/%d | %s |\n", p.name, n, lambda, cell.c_str(), counts.size(), seeds,
+                  p.tutorial[ni]);
     }
   }
   return 0;

@@ -1,5 +1,5 @@
-// Tests of metahebb::Cmaes: tutorial defaults, evaluation counts against the
-// reference implementations (../shared/research/cmaes-reference.md §1.8), the NaN
+// Tests of metahebb::Cmaes: tutorial defaults, evaluation counts against an independent
+// NumPy implementation of the tutorial (scripts/cmaes_tutorial_reference.py), the NaN
 // policy, reproducibility, stop criteria, configuration errors, and the transformation
 // policies (identity: bitwise the old numbers; scaling and bounds).
 
@@ -98,7 +98,7 @@ TEST_CASE("Cmaes default strategy parameters match the tutorial", "[cmaes]") {
     std::size_t lambda, mu;
     double mu_eff, w1, c_c, c_sigma, d_sigma, c_1, c_mu;
   };
-  // cmaes-reference.md §1.2, "tut" columns.
+  // Hansen's tutorial, Table 1 (positive weights): `scripts/cmaes_tutorial_reference.py --constants`.
   const Row rows[] = {{10, 10, 5, 3.1673, 0.4563, 0.2950, 0.2844, 1.2844, 0.01528, 0.02015},
                       {20, 12, 6, 3.7295, 0.4024, 0.1718, 0.1994, 1.1994, 0.00437, 0.00819}};
   for (const Row& r : rows) {
@@ -122,17 +122,18 @@ TEST_CASE("Cmaes default strategy parameters match the tutorial", "[cmaes]") {
 }
 
 TEST_CASE("Cmaes evaluation counts match the non-active tutorial variant", "[cmaes][slow]") {
-  // Reference centres (§1.8): purecma / libcmaes / pycma CMA_active=False agree within
-  // about 5-8 %; a median outside ±15 % means a bug, not noise.
+  // Reference centres: the 10-D medians over seeds 1..21 of an independent NumPy implementation
+  // of the tutorial (`scripts/cmaes_tutorial_reference.py 21 10`: 1480, 5870, 6100). A median of
+  // 11 runs varies by ~5 % (the min-max spread of 21 runs is ±10-20 %); outside ±15 % is a bug.
   struct Case {
     const char* name;
     Objective f;
     double x0, sigma0, reference;
     std::size_t min_successes;
   };
-  const Case cases[] = {{"sphere", sphere, 3.0, 2.0, 1540.0, 11},
-                        {"ellipsoid", ellipsoid, 3.0, 2.0, 5800.0, 11},
-                        {"rosenbrock", rosenbrock, 0.0, 0.5, 5900.0, 9}};
+  const Case cases[] = {{"sphere", sphere, 3.0, 2.0, 1480.0, 11},
+                        {"ellipsoid", ellipsoid, 3.0, 2.0, 5870.0, 11},
+                        {"rosenbrock", rosenbrock, 0.0, 0.5, 6100.0, 9}};
   for (const Case& c : cases) {
     std::vector<double> counts;
     for (std::uint64_t seed = 1; seed <= 11; ++seed) {
