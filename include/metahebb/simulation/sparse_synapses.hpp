@@ -21,6 +21,9 @@
 ///                        w[s] ← rule.on_post(w[s], pre_trace[s], post_trace[j], (n − last_i) dt)
 ///                     then rule.post_spiked(post_trace[j]).
 ///   decay():          rule.decay(post_trace[j]) for every j: one dt of postsynaptic trace decay.
+/// Rules that read the postsynaptic neuron (kernel::post_factors; e.g. MlpSpikeRule) take the
+/// factors of every postsynaptic neuron: on_pre(i, n, g, factors) and on_post(j, n, factors[j])
+/// pass factors[j] to the kernel with the same order of statements (core/concepts/event_rule.hpp).
 /// A network calls, within a step: on_pre for this step's presynaptic spikes, absorb the
 /// conductance buffer into the postsynaptic NeuronGroup, step it, on_post for its spikes, decay.
 /// Before a neuron's first spike last_i = 0; its traces are then 0, so the elapsed time is moot.
@@ -58,6 +61,22 @@
 #include "neuron_group.hpp"
 
 namespace metahebb {
+
+/// What kernels that do not read the postsynaptic neuron are given: nothing.
+struct NoPostFactors {};
+namespace detail {
+template <class K>
+struct post_factors_of_impl {
+  using type = NoPostFactors;
+};
+template <ReadsPostFactors K>
+struct post_factors_of_impl<K> {
+  using type = typename K::post_factors;
+};
+}  // namespace detail
+/// K::post_factors, or NoPostFactors for kernels that do not read the postsynaptic neuron.
+template <class K>
+using post_factors_of = typename detail::post_factors_of_impl<K>::type;
 
 template <class Rule, class Scalar = float>
 class SparseSynapses {
@@ -128,7 +147,9 @@ class SparseSynapses {
 
   /// A spike of presynaptic neuron `i` in step `n`: adds ḡ w to conductance[post] of every
   /// outgoing synapse, then (if plastic) runs the rule's on_pre. `conductance` has n_post() entries.
-  void on_pre(index_type i, std::size_t n, std::span<Scalar> conductance) noexcept {
+  void on_pre(index_type i, std::size_t n, std::span<Scalar> conductance) noexcept
+    requires(!ReadsPostFactors<kernel>)
+  {
     assert(i < n_pre() && conductance.size() >= n_post());
     const SparseConnectivity& c = *connectivity_;
     const index_type* post_index = c.post_indices().data();
@@ -150,13 +171,49 @@ class SparseSynapses {
   }
 
   /// Every spike in `spikes` (presynaptic indices, in order), as on_pre.
-  void on_pre(std::span<const index_type> spikes, std::size_t n, std::span<Scalar> conductance) noexcept {
+  void on_pre(std::span<const index_type> spikes, std::size_t n, std::span<Scalar> conductance) noexcept
+    requires(!ReadsPostFactors<kernel>)
+  {
     for (const index_type i : spikes) on_pre(i, n, conductance);
+  }
+
+  /// For rules that read the postsynaptic neuron (kernel::post_factors, core/concepts/event_rule.hpp):
+  /// on_pre as above, the rule also given factors[j] of every postsynaptic neuron j (n_post() entries).
+  void on_pre(index_type i, std::size_t n, std::span<Scalar> conductance,
+              std::span<const post_factors_of<kernel>> factors) noexcept
+    requires ReadsPostFactors<kernel>
+  {
+    assert(i < n_pre() && conductance.size() >= n_post() && factors.size() >= n_post());
+    const SparseConnectivity& c = *connectivity_;
+    const index_type* post_index = c.post_indices().data();
+    Scalar* g = conductance.data();
+    const index_type begin = c.row_begin(i), end = c.row_end(i);
+    if (!plastic_) {
+      for (index_type s = begin; s < end; ++s) g[post_index[s]] += g_bar_ * w_[s];
+      return;
+    }
+    const Scalar since = static_cast<Scalar>(static_cast<std::int64_t>(n) - last_spike_[i]) * dt_;
+    const kernel& rule = kernel_;  // read-only: w_, pre_ and g are other objects
+    for (index_type s = begin; s < end; ++s) {
+      const index_type j = post_index[s];
+      Scalar& w = w_[s];
+      g[j] += g_bar_ * w;
+      rule.on_pre(w, pre_[s], post_[j], since, factors[j]);
+    }
+    last_spike_[i] = static_cast<std::int64_t>(n);
+  }
+  void on_pre(std::span<const index_type> spikes, std::size_t n, std::span<Scalar> conductance,
+              std::span<const post_factors_of<kernel>> factors) noexcept
+    requires ReadsPostFactors<kernel>
+  {
+    for (const index_type i : spikes) on_pre(i, n, conductance, factors);
   }
 
   /// A spike of postsynaptic neuron `j` in step `n` (after the membrane step): the rule's
   /// on_post for every incoming synapse, then post_spiked. Nothing when not plastic.
-  void on_post(index_type j, std::size_t n) noexcept {
+  void on_post(index_type j, std::size_t n) noexcept
+    requires(!ReadsPostFactors<kernel>)
+  {
     assert(j < n_post());
     if (!plastic_) return;
     const SparseConnectivity& c = *connectivity_;
@@ -186,8 +243,38 @@ class SparseSynapses {
   }
 
   /// Every spike in `spikes` (postsynaptic indices), as on_post.
-  void on_post(std::span<const index_type> spikes, std::size_t n) noexcept {
+  void on_post(std::span<const index_type> spikes, std::size_t n) noexcept
+    requires(!ReadsPostFactors<kernel>)
+  {
     for (const index_type j : spikes) on_post(j, n);
+  }
+
+  /// For rules that read the postsynaptic neuron: on_post as above, given j's factors.
+  void on_post(index_type j, std::size_t n, const post_factors_of<kernel>& factors) noexcept
+    requires ReadsPostFactors<kernel>
+  {
+    assert(j < n_post());
+    if (!plastic_) return;
+    const SparseConnectivity& c = *connectivity_;
+    const index_type begin = c.col_offsets()[j], end = c.col_offsets()[j + 1];
+    const index_type* synapse = c.col_synapses().data();
+    const index_type* pre_index = c.col_pre().data();
+    const kernel& rule = kernel_;
+    const post_trace post = post_[j];
+    for (index_type e = begin; e < end; ++e) {
+      const index_type s = synapse[e];
+      const Scalar elapsed =
+          static_cast<Scalar>(static_cast<std::int64_t>(n) - last_spike_[pre_index[e]]) * dt_;
+      w_[s] = rule.on_post(w_[s], pre_[s], post, elapsed, factors);
+    }
+    rule.post_spiked(post_[j], true);
+  }
+  /// Every spike in `spikes`, each given factors[j] (n_post() entries).
+  void on_post(std::span<const index_type> spikes, std::size_t n,
+               std::span<const post_factors_of<kernel>> factors) noexcept
+    requires ReadsPostFactors<kernel>
+  {
+    for (const index_type j : spikes) on_post(j, n, factors[j]);
   }
 
   /// One dt of the rule's postsynaptic trace decay (nothing when not plastic).

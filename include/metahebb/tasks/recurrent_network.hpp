@@ -22,6 +22,14 @@
 /// loss gives the finite, earlier-is-worse penalty of losses/divergence_penalty.hpp. θ the rule
 /// cannot simulate (τ ≤ 0, non-finite) is exploded at step 0.
 ///
+/// Rule families (tasks/recurrent_rule_families.hpp). The third template parameter chooses which
+/// types learn and with which event rule: PolynomialFamily (the default, above) or MlpFamily —
+/// the MLP rule of filter SBI (rules/mlp_spike.hpp) on E→E and I→E, E→I and I→I static, 22 θ
+/// named "EE: eta", "EE: pre head 0" … "IE: post bias", rate bound 50 Hz, with CodependentAif
+/// neurons (`MlpRecurrentNetworkTask`). A family whose rule reads the postsynaptic neuron
+/// (kernel::post_factors) gets, with every spike, the factors each population's neurons had
+/// after their latest step (copied out by the neuron model's store_factors).
+///
 /// Candidates are independent networks: `candidate_block()` = 1 lets evaluate() run them in
 /// parallel (one work item per candidate and dataset). A dataset — the connectivity, the
 /// initial weights and the input spikes — is a function of (seed, generation, dataset) alone
@@ -43,6 +51,9 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "../core/concepts/task.hpp"
@@ -50,6 +61,7 @@
 #include "../core/lanes.hpp"
 #include "../core/random.hpp"
 #include "../inputs/poisson.hpp"
+#include "../neurons/codependent_aif.hpp"
 #include "../neurons/conductance_if_nmda.hpp"
 #include "../observations/network_metrics.hpp"
 #include "../observations/recurrent.hpp"
@@ -57,14 +69,17 @@
 #include "../simulation/connectivity.hpp"
 #include "../simulation/neuron_group.hpp"
 #include "../simulation/sparse_synapses.hpp"
+#include "recurrent_rule_families.hpp"
 
 namespace metahebb {
 
 /// Names of the four recurrent synapse types, in θ order: pre → post.
 inline constexpr std::array<const char*, 4> recurrent_synapse_types{"EE", "EI", "IE", "II"};
 
-template <class NeuronParameters = AmpaNmdaGabaIfParameters>
+template <class NeuronParameters = AmpaNmdaGabaIfParameters, class Family = PolynomialFamily>
 struct BasicRecurrentNetworkConfig {
+  using family_type = Family;
+  using rule_type = typename Family::rule_type;
   NeuronParameters neuron = recurrent_neuron_defaults();
   std::size_t exc = 1024;         ///< N_E
   std::size_t inh = 256;          ///< N_I
@@ -74,10 +89,10 @@ struct BasicRecurrentNetworkConfig {
   double input_weight = 0.075;    ///< w_in (units of the leak conductance)
   double input_rate_hz = 10.0;    ///< ρ_in
   std::array<double, 4> w_initial{0.1, 0.1, 1.0, 1.0};  ///< initial w of EE, EI, IE, II (fSBI)
-  SpikeTraceRule rule{.eta = 0.01, .w_max = 20.0};       ///< η and w_max of all four rules (fSBI)
+  rule_type rule = Family::default_rule();  ///< settings of the plastic types' rule (η 0.01 and w_max 20 for the polynomial family, fSBI)
   double training_time = 60.0;    ///< s, plasticity on
   double scoring_time = 10.0;     ///< s, plasticity on, observed
-  double max_rate_hz = 100.0;     ///< the rate checker's bound on the filtered E rate
+  double max_rate_hz = Family::default_max_rate_hz;  ///< the rate checker's bound on the filtered E rate (100 Hz; MLP 50 Hz)
   double rate_tau = 1.0;          ///< s, the rate checker's filter
   double target_rate_hz = 10.0;   ///< r* of the stability loss
   double rate_offset_hz = 0.1;    ///< c of the stability loss (r − r*)² / (r + c)
@@ -149,43 +164,68 @@ struct RecurrentNetworkDataset {
   RandomStream input_stream;
 };
 
-template <template <class> class Neuron = AmpaNmdaGabaIf, class Scalar = float>
+template <template <class> class Neuron = AmpaNmdaGabaIf, class Scalar = float, class Family = PolynomialFamily>
 class RecurrentNetwork {
  public:
   using observation = RecurrentObservation;
-  using config_type = BasicRecurrentNetworkConfig<typename Neuron<Scalar>::parameters_type>;
+  using family_type = Family;
+  using rule_type = typename Family::rule_type;
+  using config_type = BasicRecurrentNetworkConfig<typename Neuron<Scalar>::parameters_type, Family>;
   using batch = xsimd::batch<Scalar>;
-  static constexpr std::size_t rule_size = SpikeTraceRule::num_coefficients;
+  static constexpr std::size_t rule_size = rule_type::num_coefficients;
+  /// Number of plastic synapse types (4 polynomial, 2 MLP).
+  static constexpr std::size_t plastic_types = [] {
+    std::size_t n = 0;
+    for (const bool p : Family::plastic) n += p ? 1 : 0;
+    return n;
+  }();
+  /// Whether the rule reads the postsynaptic neuron's factors (MlpSpikeRule).
+  static constexpr bool reads_factors = ReadsPostFactors<typename rule_type::template kernel<Scalar>>;
 
   explicit RecurrentNetwork(config_type config = {}) : config_(std::move(config)) { config_.validate(); }
 
   const config_type& config() const noexcept { return config_; }
-  std::size_t num_parameters() const noexcept { return 4 * rule_size; }
+  std::size_t num_parameters() const noexcept { return plastic_types * rule_size; }
   std::size_t num_datasets() const noexcept { return config_.datasets; }
   /// One network per candidate: evaluate() runs candidates in parallel.
   std::size_t candidate_block() const noexcept { return 1; }
   std::vector<std::string> parameter_names() const {
     std::vector<std::string> names;
     const auto terms = config_.rule.term_names();
-    for (const char* type : recurrent_synapse_types)
-      for (const auto& term : terms) names.push_back(std::string(type) + ": " + term);
+    for (std::size_t t = 0; t < 4; ++t)
+      if (Family::plastic[t])
+        for (const auto& term : terms) names.push_back(std::string(recurrent_synapse_types[t]) + ": " + term);
     return names;
+  }
+  /// The synapse types that learn, in θ order (e.g. "EE", "IE" for the MLP family).
+  static std::vector<std::string> plastic_type_names() {
+    std::vector<std::string> out;
+    for (std::size_t t = 0; t < 4; ++t)
+      if (Family::plastic[t]) out.push_back(recurrent_synapse_types[t]);
+    return out;
   }
 
   /// θ of a quartet from one rule per type (EE, EI, IE, II).
   static Eigen::VectorXd quartet(const Eigen::VectorXd& ee, const Eigen::VectorXd& ei, const Eigen::VectorXd& ie,
-                                 const Eigen::VectorXd& ii) {
+                                 const Eigen::VectorXd& ii)
+    requires(plastic_types == 4)
+  {
     Eigen::VectorXd theta(4 * static_cast<Eigen::Index>(rule_size));
     theta << ee, ei, ie, ii;
     return theta;
   }
   /// Static weights: every rule does nothing.
   Eigen::VectorXd static_rules() const {
-    const Eigen::VectorXd none = config_.rule.inert_theta();
-    return quartet(none, none, none, none);
+    Eigen::VectorXd theta(static_cast<Eigen::Index>(num_parameters()));
+    for (std::size_t k = 0; k < plastic_types; ++k)
+      theta.segment(static_cast<Eigen::Index>(k * rule_size), static_cast<Eigen::Index>(rule_size)) =
+          config_.rule.inert_theta();
+    return theta;
   }
   /// Vogels et al. 2011 iSTDP on the inhibitory synapses onto E (I→E, target ρ0), the others static.
-  Eigen::VectorXd vogels(double rho0 = 10.0, double tau = 0.02) const {
+  Eigen::VectorXd vogels(double rho0 = 10.0, double tau = 0.02) const
+    requires std::is_same_v<rule_type, SpikeTraceRule> && (plastic_types == 4)
+  {
     const Eigen::VectorXd none = config_.rule.inert_theta();
     return quartet(none, none, rules::vogels2011(rho0, tau), none);
   }
@@ -226,7 +266,8 @@ class RecurrentNetwork {
   template <class T>
   std::vector<observation> run(const Eigen::MatrixXd& thetas, const RecurrentNetworkDataset& d) const {
     require(static_cast<std::size_t>(thetas.rows()) == num_parameters(), "thetas.rows()", thetas.rows(),
-            "must equal the number of rule coefficients (" + std::to_string(num_parameters()) + ")");
+            "must equal the number of rule coefficients (" + std::to_string(num_parameters()) + ": " +
+                std::to_string(plastic_types) + " plastic types x " + std::to_string(rule_size) + ")");
     std::vector<observation> out(static_cast<std::size_t>(thetas.cols()));
     for (Eigen::Index c = 0; c < thetas.cols(); ++c)
       out[static_cast<std::size_t>(c)] = run_one<T>(thetas.col(c), d);
@@ -239,7 +280,8 @@ class RecurrentNetwork {
     using State = typename Model::state_type;
     using Mask = typename Model::mask;
     using Group = NeuronGroup<Model, dynamic_blocks>;
-    using Synapses = SparseSynapses<SpikeTraceRule, Scalar>;
+    using Plastic = SparseSynapses<rule_type, Scalar>;
+    using Fixed = SparseSynapses<SpikeTraceRule, Scalar>;  // delivery only (inputs, static types)
     using index = SparseConnectivity::index_type;
     constexpr std::size_t width = lanes::size_v<T>;
     const auto& c = config_;
@@ -251,8 +293,9 @@ class RecurrentNetwork {
     o.target_rate_hz = c.target_rate_hz;
     o.rate_offset_hz = c.rate_offset_hz;
     std::array<Eigen::VectorXd, 4> rule;
-    for (std::size_t t = 0; t < 4; ++t) {
-      rule[t] = theta.segment(static_cast<Eigen::Index>(t * rule_size), static_cast<Eigen::Index>(rule_size));
+    for (std::size_t t = 0, k = 0; t < 4; ++t) {
+      if (!Family::plastic[t]) continue;
+      rule[t] = theta.segment(static_cast<Eigen::Index>(k++ * rule_size), static_cast<Eigen::Index>(rule_size));
       if (!c.rule.template simulable<Scalar>(rule[t], dt)) {
         o.exploded = true;  // not simulable: diverged at step 0
         return o;
@@ -260,13 +303,39 @@ class RecurrentNetwork {
     }
 
     Group exc(Model(c.neuron), (c.exc + width - 1) / width), inh(Model(c.neuron), (c.inh + width - 1) / width);
-    Synapses input_e = Synapses::fixed(d.input_e, c.rule, c.neuron.g_exc_bar, dt, c.input_weight);
-    Synapses input_i = Synapses::fixed(d.input_i, c.rule, c.neuron.g_exc_bar, dt, c.input_weight);
+    Fixed input_e = Fixed::fixed(d.input_e, SpikeTraceRule{}, c.neuron.g_exc_bar, dt, c.input_weight);
+    Fixed input_i = Fixed::fixed(d.input_i, SpikeTraceRule{}, c.neuron.g_exc_bar, dt, c.input_weight);
     const std::array<double, 4> g_bar{c.neuron.g_exc_bar, c.neuron.g_exc_bar, c.neuron.g_inh_bar, c.neuron.g_inh_bar};
-    std::vector<Synapses> recurrent;
-    for (std::size_t t = 0; t < 4; ++t)
-      recurrent.emplace_back(d.recurrent[t], c.rule, rule[t], g_bar[t], dt, c.w_initial[t]);
-    Synapses &ee = recurrent[0], &ei = recurrent[1], &ie = recurrent[2], &ii = recurrent[3];
+    // One group per type, EE, EI, IE, II: Plastic where the family learns, Fixed elsewhere.
+    auto make = [&]<std::size_t t>(std::integral_constant<std::size_t, t>) {
+      if constexpr (Family::plastic[t]) return Plastic(d.recurrent[t], c.rule, rule[t], g_bar[t], dt, c.w_initial[t]);
+      else return Fixed::fixed(d.recurrent[t], SpikeTraceRule{}, g_bar[t], dt, c.w_initial[t]);
+    };
+    auto groups = [&]<std::size_t... t>(std::index_sequence<t...>) {
+      return std::make_tuple(make(std::integral_constant<std::size_t, t>{})...);
+    }(std::make_index_sequence<4>{});
+    auto each = [&groups](auto&& f) {  // f(t, group) for every type
+      [&]<std::size_t... t>(std::index_sequence<t...>) { (f(t, std::get<t>(groups)), ...); }(std::make_index_sequence<4>{});
+    };
+    auto &ee = std::get<0>(groups), &ei = std::get<1>(groups), &ie = std::get<2>(groups), &ii = std::get<3>(groups);
+    // The postsynaptic factors of each population, per neuron, after its latest step (only for
+    // rules that read them; empty otherwise).
+    std::vector<PostFactors<Scalar>> e_factors(reads_factors ? c.exc : 0), i_factors(reads_factors ? c.inh : 0);
+    const std::span<const PostFactors<Scalar>> e_view(e_factors), i_view(i_factors);
+    auto pre = [](auto& group, std::span<const index> spikes, std::size_t step, std::span<Scalar> buffer,
+                  std::span<const PostFactors<Scalar>> factors) {
+      if constexpr (ReadsPostFactors<typename std::remove_reference_t<decltype(group)>::kernel>)
+        group.on_pre(spikes, step, buffer, factors);
+      else
+        group.on_pre(spikes, step, buffer);
+    };
+    auto post = [](auto& group, std::span<const index> spikes, std::size_t step,
+                   std::span<const PostFactors<Scalar>> factors) {
+      if constexpr (ReadsPostFactors<typename std::remove_reference_t<decltype(group)>::kernel>)
+        group.on_post(spikes, step, factors);
+      else
+        group.on_post(spikes, step);
+    };
     PoissonPopulation input(c.inputs, c.input_rate_hz, dt, d.input_stream);
 
     std::vector<Scalar> e_exc(c.exc, 0), e_inh(c.exc, 0), i_exc(c.inh, 0), i_inh(c.inh, 0);  // conductance buffers
@@ -285,19 +354,21 @@ class RecurrentNetwork {
     const double filter = dt / c.rate_tau;
     double rate = 0.0;  // filtered E population rate (Hz)
     double loss_sum = 0.0;
-    for (std::size_t t = 0; t < 4; ++t) o.mean_weight_start[t] = recurrent[t].mean_weight();
+    each([&o](std::size_t t, const auto& group) { o.mean_weight_start[t] = group.mean_weight(); });
     std::array<std::vector<double>, 4> scoring_start;  // weights when scoring begins (for w_creep)
     std::size_t n = 0;
     for (; n < end; ++n) {
       if (n == training)  // the weights as scoring begins, before this step's updates (w_creep)
-        for (std::size_t t = 0; t < 4; ++t) scoring_start[t].assign(recurrent[t].weights().begin(), recurrent[t].weights().end());
+        each([&scoring_start](std::size_t t, const auto& group) {
+          scoring_start[t].assign(group.weights().begin(), group.weights().end());
+        });
       const std::span<const index> from_input = input.step();
       input_e.on_pre(from_input, n, e_exc);
       input_i.on_pre(from_input, n, i_exc);
-      ee.on_pre(e_previous, n, e_exc);
-      ei.on_pre(e_previous, n, i_exc);
-      ie.on_pre(i_previous, n, e_inh);
-      ii.on_pre(i_previous, n, i_inh);
+      pre(ee, e_previous, n, e_exc, e_view);
+      pre(ei, e_previous, n, i_exc, i_view);
+      pre(ie, i_previous, n, e_inh, e_view);
+      pre(ii, i_previous, n, i_inh, i_view);
       absorb(exc, std::span<Scalar>(e_exc), &State::g_exc);
       absorb(exc, std::span<Scalar>(e_inh), &State::g_inh);
       absorb(inh, std::span<Scalar>(i_exc), &State::g_exc);
@@ -306,11 +377,15 @@ class RecurrentNetwork {
       else e_spikes.clear();
       if (inh.step(i_mask.get())) collect(inh, i_mask.get(), c.inh, i_spikes);
       else i_spikes.clear();
-      ee.on_post(e_spikes, n);
-      ie.on_post(e_spikes, n);
-      ei.on_post(i_spikes, n);
-      ii.on_post(i_spikes, n);
-      for (Synapses& s : recurrent) s.decay();
+      if constexpr (reads_factors) {
+        Model::store_factors(exc, std::span<PostFactors<Scalar>>(e_factors));
+        Model::store_factors(inh, std::span<PostFactors<Scalar>>(i_factors));
+      }
+      post(ee, e_spikes, n, e_view);
+      post(ie, e_spikes, n, e_view);
+      post(ei, i_spikes, n, i_view);
+      post(ii, i_spikes, n, i_view);
+      each([](std::size_t, auto& group) { group.decay(); });
 
       const double instantaneous = static_cast<double>(e_spikes.size()) / (static_cast<double>(c.exc) * dt);
       rate += filter * (instantaneous - rate);
@@ -327,10 +402,10 @@ class RecurrentNetwork {
       std::swap(e_spikes, e_previous);
       std::swap(i_spikes, i_previous);
     }
-    for (std::size_t t = 0; t < 4; ++t) {
-      o.mean_weight_end[t] = recurrent[t].mean_weight();
-      o.weights[t].assign(recurrent[t].weights().begin(), recurrent[t].weights().end());
-    }
+    each([&o](std::size_t t, const auto& group) {
+      o.mean_weight_end[t] = group.mean_weight();
+      o.weights[t].assign(group.weights().begin(), group.weights().end());
+    });
     o.simulated_steps = std::min(n + 1, end);
     if (!o.exploded) {
       const double seconds = static_cast<double>(c.scoring_steps()) * dt;
@@ -372,5 +447,10 @@ class RecurrentNetwork {
 
 using RecurrentNetworkTask = RecurrentNetwork<>;
 static_assert(check_task<RecurrentNetworkTask>());
+
+/// The MLP rule family of filter SBI: CodependentAif neurons, E→E and I→E learn with MlpSpikeRule (22 θ).
+using MlpRecurrentNetworkConfig = BasicRecurrentNetworkConfig<CodependentAifParameters, MlpFamily>;
+using MlpRecurrentNetworkTask = RecurrentNetwork<CodependentAif, float, MlpFamily>;
+static_assert(check_task<MlpRecurrentNetworkTask>());
 
 }  // namespace metahebb

@@ -18,6 +18,15 @@
 ///   post_spiked(post, mask)                  after every synapse saw the postsynaptic spike
 ///   decay(post)                              one dt of postsynaptic trace decay
 /// Weights are clipped by the kernel. A synapse group calls these in that order.
+///
+/// Rules that read the postsynaptic neuron (optional). A kernel that declares
+///   using post_factors = F;                  e.g. PostFactors<T> (core/post_factors.hpp)
+/// takes `const F&` — the postsynaptic neuron's factors, as its group copied them out after its
+/// last step — as a fifth argument of on_pre and on_post (and has no four-argument forms):
+///   on_pre(w, pre, post, elapsed, factors),  on_post(w, pre, post, elapsed, factors) -> T
+/// A synapse group then needs the factors of every postsynaptic neuron with each spike
+/// (SparseSynapses::on_pre / on_post overloads with a span of F). Kernels without post_factors
+/// are unaffected: their signatures, the group's calls and the generated code are unchanged.
 
 #include <Eigen/Core>
 #include <concepts>
@@ -30,6 +39,25 @@
 
 namespace metahebb {
 
+/// Whether an event rule's kernel reads the postsynaptic neuron (declares post_factors).
+template <class K>
+concept ReadsPostFactors = requires { typename K::post_factors; };
+
+/// The spike updates of a kernel K over lanes T: the four-argument forms, or, when K reads
+/// the postsynaptic neuron, the five-argument forms with `const K::post_factors&`.
+template <class K, class T>
+concept EventKernelUpdates =
+    (!ReadsPostFactors<K> &&
+     requires(const K& k, T& w, const T& wc, typename K::pre_trace& pre, typename K::post_trace& post) {
+       k.on_pre(w, pre, post, wc);
+       { k.on_post(wc, pre, post, wc) } -> std::same_as<T>;
+     }) ||
+    (ReadsPostFactors<K> && requires(const K& k, T& w, const T& wc, typename K::pre_trace& pre,
+                                     typename K::post_trace& post, const typename K::post_factors& f) {
+      k.on_pre(w, pre, post, wc, f);
+      { k.on_post(wc, pre, post, wc, f) } -> std::same_as<T>;
+    });
+
 template <class R, class T = float>
 concept EventRule = requires(const R& r, const Eigen::VectorXd& theta, const LaneThetas<T>& lanes_theta, double dt,
                              const typename R::template kernel<T>& k, T& w, const T& wc,
@@ -41,8 +69,7 @@ concept EventRule = requires(const R& r, const Eigen::VectorXd& theta, const Lan
   { r.inert_theta() } -> std::convertible_to<Eigen::VectorXd>;
   r.validate();
   requires std::constructible_from<typename R::template kernel<T>, const R&, const LaneThetas<T>&, double>;
-  k.on_pre(w, pre, post, wc);
-  { k.on_post(wc, pre, post, wc) } -> std::same_as<T>;
+  requires EventKernelUpdates<typename R::template kernel<T>, T>;
   k.post_spiked(post, m);
   k.decay(post);
 };
@@ -68,13 +95,23 @@ constexpr bool check_event_rule() {
     static_assert(std::constructible_from<K, const R&, const LaneThetas<T>&, double>,
                   "metahebb: the event rule's kernel needs a constructor (const Rule&, const LaneThetas<T>&, double dt)");
     if constexpr (requires { typename K::pre_trace; typename K::post_trace; }) {
-      static_assert(requires(const K& k, T& w, const T& wc, typename K::pre_trace& pre, typename K::post_trace& post) {
-        k.on_pre(w, pre, post, wc);
-      }, "metahebb: the event rule's kernel needs on_pre(T& w, pre_trace&, const post_trace&, const T& elapsed)");
-      static_assert(requires(const K& k, const T& wc, typename K::pre_trace& pre, typename K::post_trace& post) {
-        { k.on_post(wc, pre, post, wc) } -> std::same_as<T>;
-      }, "metahebb: the event rule's kernel needs on_post(const T& w, const pre_trace&, const post_trace&, "
-         "const T& elapsed) returning the new weight");
+      if constexpr (!ReadsPostFactors<K>) {
+        static_assert(requires(const K& k, T& w, const T& wc, typename K::pre_trace& pre, typename K::post_trace& post) {
+          k.on_pre(w, pre, post, wc);
+        }, "metahebb: the event rule's kernel needs on_pre(T& w, pre_trace&, const post_trace&, const T& elapsed)");
+        static_assert(requires(const K& k, const T& wc, typename K::pre_trace& pre, typename K::post_trace& post) {
+          { k.on_post(wc, pre, post, wc) } -> std::same_as<T>;
+        }, "metahebb: the event rule's kernel needs on_post(const T& w, const pre_trace&, const post_trace&, "
+           "const T& elapsed) returning the new weight");
+      } else {
+        static_assert(requires(const K& k, T& w, const T& wc, typename K::pre_trace& pre, typename K::post_trace& post,
+                               const typename K::post_factors& f) {
+          k.on_pre(w, pre, post, wc, f);
+          { k.on_post(wc, pre, post, wc, f) } -> std::same_as<T>;
+        }, "metahebb: the event rule's kernel declares post_factors, so it needs on_pre(T& w, pre_trace&, "
+           "const post_trace&, const T& elapsed, const post_factors&) and on_post(const T& w, const pre_trace&, "
+           "const post_trace&, const T& elapsed, const post_factors&) returning the new weight");
+      }
       static_assert(requires(const K& k, typename K::post_trace& post, const lanes::mask_t<T>& m) {
         k.post_spiked(post, m);
         k.decay(post);
