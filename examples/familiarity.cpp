@@ -1,0 +1,171 @@
+// "Memory by accident" (NeurIPS 2025; issue 14) at small scale: rules drawn from a prior and kept
+// only because they stabilise a rate network; does the network then tell a familiar stimulus
+// from a novel one? Per size: the fraction of stabilising rules with a significant Δr at the
+// first test after learning (one-sample t-test over seeds), the same for the frozen control, and
+// the mean |Δr|. The last stdout line is JSON. docs/familiarity.md has the design and the figures.
+
+#include <metahebb/execution/threads.hpp>
+#include <metahebb/familiarity/experiment.hpp>
+#include <metahebb/io/command_line.hpp>
+#include <metahebb/io/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+using namespace metahebb;
+using namespace metahebb::familiarity;
+
+namespace {
+
+std::vector<std::size_t> parse_sizes(const std::string& text) {
+  std::vector<std::size_t> sizes;
+  std::istringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    std::size_t used = 0;
+    long long v = -1;
+    try {
+      v = std::stoll(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    require(used == item.size() && used > 0 && v >= 2, "--sizes", text, "must be comma-separated integers >= 2");
+    sizes.push_back(static_cast<std::size_t>(v));
+  }
+  require(!sizes.empty(), "--sizes", text, "must name at least one size");
+  return sizes;
+}
+
+std::string interval_json(std::size_t k, std::size_t n) {
+  if (n == 0) return "[null, null]";
+  const Interval ci = wilson_interval(k, n);
+  return "[" + io::json_number(ci.lower) + ", " + io::json_number(ci.upper) + "]";
+}
+
+double fraction(std::size_t k, std::size_t n) { return n ? static_cast<double>(k) / static_cast<double>(n) : std::nan(""); }
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  const CommandLine cli(argc, argv, "Familiarity detection in rules selected only for stability (issue 14).",
+                        {{"network", "feedforward", "feedforward, recurrent or spiking"},
+                         {"rules", "20", "stabilising candidates to measure (rules passing the screen)"},
+                         {"max-samples", "0", "rules to draw at most (0: 200 x rules)"},
+                         {"groups", "1", "co-active plastic groups K, each with its own rule"},
+                         {"sizes", "16,32,64", "network sizes N (neurons = inputs)"},
+                         {"seeds", "5", "independent networks per rule and size"},
+                         {"threads", "2", "worker threads"},
+                         {"seed", "1", "seed of the rules, networks and stimuli"},
+                         {"prior-sd", "1", "theta_k ~ N(0, prior-sd^2)"},
+                         {"eta", "0.2", "learning rate (1/s)"},
+                         {"background", "40", "s of background before learning"},
+                         {"learning", "5", "s of the familiar stimulus"},
+                         {"tests", "1,5,10,20,40,80", "test times, s after learning"},
+                         {"rows", "", "CSV file: one row per rule and size"}});
+  if (cli.help()) return 0;
+  const std::string network = cli.get<std::string>("network");
+  require(network == "feedforward" || network == "recurrent" || network == "spiking", "--network", network,
+          "must be feedforward, recurrent or spiking");
+  require(network != "spiking", "--network", network,
+          "the spiking half of issue 14 is not implemented yet (see docs/familiarity.md)");
+
+  ExperimentConfig config;
+  config.network.kind = network == "feedforward" ? RateNetworkKind::feedforward : RateNetworkKind::recurrent;
+  config.network.groups = cli.get<std::size_t>("groups");
+  config.network.eta = cli.get<double>("eta");
+  config.sizes = parse_sizes(cli.get<std::string>("sizes"));
+  config.seeds = cli.get<std::size_t>("seeds");
+  config.seed = cli.get<std::uint64_t>("seed");
+  config.prior_sd = cli.get<double>("prior-sd");
+  config.protocol.background = cli.get<double>("background");
+  config.protocol.learning = cli.get<double>("learning");
+  {
+    config.protocol.test_times.clear();
+    std::istringstream in(cli.get<std::string>("tests"));
+    for (std::string item; std::getline(in, item, ',');) {
+      std::size_t used = 0;
+      double v = 0;
+      try {
+        v = std::stod(item, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      require(used == item.size() && used > 0, "--tests", cli.get<std::string>("tests"), "must be comma-separated numbers");
+      config.protocol.test_times.push_back(v);
+    }
+  }
+  const auto rules = cli.get<std::size_t>("rules");
+  std::size_t max_samples = cli.get<std::size_t>("max-samples");
+  if (max_samples == 0) max_samples = 200 * rules;
+  const auto threads = cli.get<std::size_t>("threads");
+  require(threads >= 1, "--threads", threads, "must be >= 1");
+  config.validate();
+  require(config.network.groups <= config.sizes.front(), "--groups", config.network.groups, "must be <= the smallest size");
+
+  const auto start = std::chrono::steady_clock::now();
+  const ExperimentResult result = run_experiment(config, rules, max_samples, ThreadExecutor(threads));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::printf("%s network, K = %zu group(s): %zu rules drawn, %zu passed the screen, %zu stabilising on every seed and size (%.1f s)\n",
+              network.c_str(), config.network.groups, result.sampled, result.screened, result.stabilising, seconds);
+  std::printf("%6s %6s %22s %22s %10s %10s %12s\n", "N", "rules", "with memory [95% CI]", "control [95% CI]", "|dr|", "|dsigma|",
+              "control |dr|");
+  for (const SizeSummary& s : result.sizes) {
+    const Interval a = s.rules ? wilson_interval(s.with_memory, s.rules) : Interval{};
+    const Interval b = s.rules ? wilson_interval(s.control_with_memory, s.rules) : Interval{};
+    std::printf("%6zu %6zu %6.3f [%5.3f, %5.3f] %6.3f [%5.3f, %5.3f] %10.4f %10.4f %12.4f\n", s.neurons, s.rules,
+                fraction(s.with_memory, s.rules), a.lower, a.upper, fraction(s.control_with_memory, s.rules), b.lower,
+                b.upper, s.mean_abs_delta_rate, s.mean_abs_delta_spread, s.control_mean_abs_delta_rate);
+  }
+  if (const std::string path = cli.get<std::string>("rows"); !path.empty()) {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    require(f != nullptr, "--rows", path, "cannot be opened for writing");
+    std::fprintf(f, "rule,neurons,stabilising,memory,control_memory,delta_rate_first,delta_spread_first,p_first,lifetime_s\n");
+    for (std::size_t r = 0; r < result.rules.size(); ++r)
+      for (std::size_t z = 0; z < config.sizes.size(); ++z) {
+        const RuleSummary& s = result.summaries[r][z];
+        std::fprintf(f, "%zu,%zu,%d,%d,%d,%.6g,%.6g,%.6g,%s\n", r, config.sizes[z], result.unstable_reasons[r].empty(), s.memory,
+                     s.control_memory, s.delta_rate.front(), s.delta_spread.front(), s.p_rate.front(),
+                     s.lifetime ? io::json_number(*s.lifetime).c_str() : "");
+      }
+    std::fclose(f);
+  }
+
+  // Top level: pooled over sizes (every stabilising rule once per size).
+  std::size_t pooled = 0, memory = 0, control = 0;
+  for (const SizeSummary& s : result.sizes) {
+    pooled += s.rules;
+    memory += s.with_memory;
+    control += s.control_with_memory;
+  }
+  std::string sizes = "[";
+  for (std::size_t z = 0; z < result.sizes.size(); ++z) {
+    const SizeSummary& s = result.sizes[z];
+    std::string at = "[";
+    for (std::size_t k = 0; k < s.significant_at.size(); ++k) at += (k ? ", " : "") + std::to_string(s.significant_at[k]);
+    sizes += std::string(z ? ", " : "") + "{\"neurons\": " + std::to_string(s.neurons) + ", \"rules\": " + std::to_string(s.rules) +
+             ", \"fraction_with_memory\": " + io::json_number(fraction(s.with_memory, s.rules)) +
+             ", \"fraction_with_memory_ci\": " + interval_json(s.with_memory, s.rules) +
+             ", \"fraction_with_memory_static_control\": " + io::json_number(fraction(s.control_with_memory, s.rules)) +
+             ", \"fraction_with_memory_static_control_ci\": " + interval_json(s.control_with_memory, s.rules) +
+             ", \"novel_larger\": " + std::to_string(s.novelty_positive) +
+             ", \"mean_abs_delta_rate\": " + io::json_number(s.mean_abs_delta_rate) +
+             ", \"mean_abs_delta_spread\": " + io::json_number(s.mean_abs_delta_spread) +
+             ", \"control_mean_abs_delta_rate\": " + io::json_number(s.control_mean_abs_delta_rate) +
+             ", \"significant_at_test\": " + at + "]}";
+  }
+  sizes += "]";
+  std::printf("{\"network\": %s, \"groups\": %zu, \"seeds\": %zu, \"rules_drawn\": %zu, \"rules_screened\": %zu, \"rules_tested\": %zu, "
+              "\"fraction_with_memory\": %s, \"fraction_with_memory_ci\": %s, \"fraction_with_memory_static_control\": %s, "
+              "\"fraction_with_memory_static_control_ci\": %s, \"sizes\": %s, \"seconds\": %s}\n",
+              io::json_string(network).c_str(), config.network.groups, config.seeds, result.sampled, result.screened,
+              result.stabilising, io::json_number(fraction(memory, pooled)).c_str(), interval_json(memory, pooled).c_str(),
+              io::json_number(fraction(control, pooled)).c_str(), interval_json(control, pooled).c_str(), sizes.c_str(),
+              io::json_number(seconds).c_str());
+  return 0;
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "%s\n", e.what());
+  return 1;
+}

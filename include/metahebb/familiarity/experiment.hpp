@@ -1,0 +1,336 @@
+#pragma once
+/// "Memory by accident" measured on the rate networks (NeurIPS 2025; issue 14): draw rules θ from a
+/// prior, keep those that stabilise the network, run the familiarity protocol and its frozen
+/// control on several independent networks ("seeds") per rule and size, and test Δr per test time.
+///
+/// Selection (stability only, no memory objective):
+///   θ_k ~ N(0, prior_sd²) i.i.d. (stream (seed, optimiser, 0, candidate = index));
+///   screen: the background phase of network 0 at the smallest size meets the criterion;
+///   stabilising: every seed at every size meets the criterion over the whole protocol.
+/// Stability criterion (StabilityCriterion) of a run: the mean readout rate of every segment
+/// (background windows, learning, breaks) in [min_rate, max_rate]; the rates and the weights
+/// settle: between the last two background windows the mean rate changes by less than `settle`
+/// (relative) and the weights by less than `settle` (‖ΔW‖_F / ‖W‖_F); at the end of the
+/// background and of the protocol at most `max_blow` of the weights sit at 0 or w_max; never diverged.
+/// Memory of a rule at a size: the one-sample t-test of Δr over seeds against 0 (a paired test
+/// of r_nov against r_fam) has p < alpha at the first test time; its lifetime is the last test
+/// time with p < alpha. The control applies the same test to the frozen runs.
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../core/errors.hpp"
+#include "../core/random.hpp"
+#include "../execution/threads.hpp"
+#include "protocol.hpp"
+#include "rate_network.hpp"
+#include "statistics.hpp"
+
+namespace metahebb::familiarity {
+
+struct StabilityCriterion {
+  double min_rate = 0.1;  ///< population mean rate of every segment, at least
+  double max_rate = 20.0; ///< and at most (inputs: background 1, stimulus 3 by default)
+  double settle = 0.05;   ///< relative change of rate and weights between the last two background windows
+  double max_blow = 0.1;  ///< fraction of weights at 0 or w_max, at most
+
+  void validate() const {
+    require_non_negative("stability.min_rate", min_rate);
+    require(std::isfinite(max_rate) && max_rate > min_rate, "stability.max_rate", max_rate, "must be finite and > min_rate");
+    require_positive("stability.settle", settle);
+    require(max_blow >= 0.0 && max_blow <= 1.0, "stability.max_blow", max_blow, "must be in [0, 1]");
+  }
+};
+
+/// Fraction of the plastic weights at 0 or w_max (the recurrent network's diagonal excluded).
+inline double blown_fraction(const RateNetwork& net) {
+  const Eigen::MatrixXd& w = net.weights();
+  const double w_max = net.config().w_max;
+  const bool recurrent = net.config().kind == RateNetworkKind::recurrent;
+  std::size_t blown = 0, total = 0;
+  for (Eigen::Index j = 0; j < w.cols(); ++j)
+    for (Eigen::Index i = 0; i < w.rows(); ++i) {
+      if (recurrent && i == j) continue;
+      ++total;
+      if (w(i, j) <= 0.0 || w(i, j) >= w_max) ++blown;
+    }
+  return static_cast<double>(blown) / static_cast<double>(total);
+}
+
+/// A protocol watcher (familiarity/protocol.hpp) that applies the stability criterion.
+class StabilityWatcher {
+ public:
+  StabilityWatcher(StabilityCriterion criterion, std::size_t background_windows)
+      : criterion_(criterion), windows_(background_windows) {}
+
+  void operator()(const std::string& phase, const RateNetwork& net, const Eigen::VectorXd& rates) {
+    const double r = rates.mean();
+    if (net.diverged() || !std::isfinite(r)) fail("diverged in the " + phase);
+    else if (r < criterion_.min_rate || r > criterion_.max_rate) fail("rate " + metahebb::detail::format_value(r) + " in the " + phase);
+    if (phase != "background") return;
+    ++seen_;
+    if (seen_ + 1 == windows_) {
+      previous_w_ = net.weights();
+      previous_r_ = r;
+    } else if (seen_ == windows_) {
+      if (windows_ >= 2) {
+        const double dw = (net.weights() - previous_w_).norm() / std::max(net.weights().norm(), 1e-300);
+        const double dr = std::abs(r - previous_r_) / std::max(r, 1e-300);
+        if (!(dw < criterion_.settle)) fail("weights not settled (relative change " + metahebb::detail::format_value(dw) + ")");
+        if (!(dr < criterion_.settle)) fail("rate not settled (relative change " + metahebb::detail::format_value(dr) + ")");
+      }
+      check_blow(net);
+    }
+  }
+
+  /// Checks the weights at the end of the run (call once, after the protocol).
+  void finish(const RateNetwork& net) { check_blow(net); }
+
+  bool stable() const noexcept { return reason_.empty(); }
+  const std::string& reason() const noexcept { return reason_; }
+
+ private:
+  void fail(std::string why) {
+    if (reason_.empty()) reason_ = std::move(why);
+  }
+  void check_blow(const RateNetwork& net) {
+    const double blown = blown_fraction(net);
+    if (!(blown <= criterion_.max_blow)) fail("blown weights " + metahebb::detail::format_value(blown));
+  }
+
+  StabilityCriterion criterion_;
+  std::size_t windows_;
+  std::size_t seen_ = 0;
+  Eigen::MatrixXd previous_w_;
+  double previous_r_ = 0;
+  std::string reason_;
+};
+
+struct ExperimentConfig {
+  RateNetworkConfig network;       ///< `neurons` is set from `sizes`
+  ProtocolConfig protocol;
+  StabilityCriterion stability;
+  std::vector<std::size_t> sizes{16, 32, 64};
+  std::size_t seeds = 5;           ///< independent networks per rule and size
+  double active_fraction = 0.25;   ///< share of the inputs a stimulus drives
+  double background_rate = 1.0;
+  double stimulus_rate = 3.0;
+  double prior_sd = 1.0;           ///< θ_k ~ N(0, prior_sd²)
+  double alpha = 0.05;             ///< significance level per test time
+  std::uint64_t seed = 1;
+
+  void validate() const {
+    network.validate();
+    protocol.validate();
+    stability.validate();
+    require(!sizes.empty(), "sizes.size()", sizes.size(), "must be >= 1");
+    for (std::size_t n : sizes) {
+      RateNetworkConfig c = network;
+      c.neurons = n;
+      c.validate();
+      require(static_cast<double>(n) * active_fraction >= 1.0, "sizes", n, "is too small for active_fraction (no active input)");
+    }
+    require_count("seeds", static_cast<long long>(seeds), 2, 100000);
+    require(active_fraction > 0.0 && active_fraction <= 0.5, "active_fraction", active_fraction, "must be in (0, 0.5]");
+    require_positive("prior_sd", prior_sd);
+    require(alpha > 0.0 && alpha < 1.0, "alpha", alpha, "must be in (0, 1)");
+  }
+
+  RateNetworkConfig network_of_size(std::size_t n) const {
+    RateNetworkConfig c = network;
+    c.neurons = n;
+    return c;
+  }
+};
+
+/// The `index`-th rule of the prior.
+inline Eigen::VectorXd sample_rule(const ExperimentConfig& config, std::uint64_t index) {
+  RandomStream stream(config.seed, Purpose::optimiser, 0, index);
+  Eigen::VectorXd theta(static_cast<Eigen::Index>(RateNetwork::num_parameters(config.network)));
+  stream.fill_normal(theta);
+  return theta * config.prior_sd;
+}
+
+/// The stimuli of network `dataset` at size n (stream (seed, user + 2, generation = n, dataset)).
+inline Stimuli stimuli_of(const ExperimentConfig& config, std::size_t n, std::uint64_t dataset) {
+  RandomStream stream(StreamKey{config.seed, n, 0, dataset, static_cast<Purpose>(static_cast<std::uint64_t>(Purpose::user) + 2)});
+  const auto active = static_cast<std::size_t>(std::lround(config.active_fraction * static_cast<double>(n)));
+  return make_stimuli(n, std::max<std::size_t>(1, active), config.background_rate, config.stimulus_rate, stream);
+}
+
+/// Screening: whether the background phase of network 0 at the smallest size meets the criterion.
+inline bool screen(const ExperimentConfig& config, const Eigen::VectorXd& theta) {
+  RateNetwork net(config.network_of_size(config.sizes.front()), theta, config.seed, 0);
+  const Stimuli stimuli = stimuli_of(config, config.sizes.front(), 0);
+  StabilityWatcher watch(config.stability, config.protocol.background_windows);
+  net.set_input(stimuli.background);
+  const std::size_t steps = ProtocolConfig::steps(config.protocol.background, net.dt(), "familiarity.background");
+  for (std::size_t w = 0; w < config.protocol.background_windows && watch.stable(); ++w) {
+    const std::size_t begin = steps * w / config.protocol.background_windows;
+    const std::size_t end = steps * (w + 1) / config.protocol.background_windows;
+    watch("background", net, net.run(end - begin));
+  }
+  return watch.stable();
+}
+
+/// One network (`dataset`) at size n under rule θ: the protocol with plasticity and the frozen control.
+struct SeedRun {
+  bool stable = false;
+  std::string reason;  ///< why not stable
+  Record plastic, control;
+};
+
+inline SeedRun run_seed(const ExperimentConfig& config, std::size_t n, const Eigen::VectorXd& theta, std::uint64_t dataset) {
+  const Stimuli stimuli = stimuli_of(config, n, dataset);
+  SeedRun out;
+  {
+    RateNetwork net(config.network_of_size(n), theta, config.seed, dataset);
+    StabilityWatcher watch(config.stability, config.protocol.background_windows);
+    out.plastic = run_protocol(net, config.protocol, stimuli, watch);
+    watch.finish(net);
+    out.stable = watch.stable();
+    out.reason = watch.reason();
+  }
+  ProtocolConfig frozen = config.protocol;
+  frozen.frozen_after_background = true;
+  RateNetwork net(config.network_of_size(n), theta, config.seed, dataset);
+  out.control = run_protocol(net, frozen, stimuli);
+  return out;
+}
+
+/// The readout of one rule at one size, over its seeds.
+struct RuleSummary {
+  bool stable = false;
+  std::vector<double> delta_rate, delta_spread;  ///< mean over seeds, per test time
+  std::vector<double> p_rate, p_spread;          ///< one-sample t-test over seeds, per test time
+  std::vector<double> control_delta_rate, control_p_rate;
+  bool memory = false, control_memory = false;   ///< p_rate (control_p_rate) < alpha at the first test time
+  std::optional<double> lifetime;                ///< last test time with p_rate < alpha
+};
+
+inline RuleSummary summarise(const ExperimentConfig& config, const std::vector<SeedRun>& runs) {
+  RuleSummary s;
+  s.stable = std::all_of(runs.begin(), runs.end(), [](const SeedRun& r) { return r.stable; });
+  const std::size_t tests = config.protocol.test_times.size();
+  std::vector<double> dr(runs.size()), ds(runs.size()), dc(runs.size());
+  auto mean = [](const std::vector<double>& v) {
+    double m = 0;
+    for (double x : v) m += x;
+    return m / static_cast<double>(v.size());
+  };
+  for (std::size_t k = 0; k < tests; ++k) {
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      dr[i] = runs[i].plastic.delta_rate(k);
+      ds[i] = runs[i].plastic.delta_spread(k);
+      dc[i] = runs[i].control.delta_rate(k);
+    }
+    const bool finite = std::all_of(dr.begin(), dr.end(), [](double v) { return std::isfinite(v); }) &&
+                        std::all_of(ds.begin(), ds.end(), [](double v) { return std::isfinite(v); });
+    s.delta_rate.push_back(mean(dr));
+    s.delta_spread.push_back(mean(ds));
+    s.p_rate.push_back(finite ? one_sample_t_test(dr).p : 1.0);
+    s.p_spread.push_back(finite ? one_sample_t_test(ds).p : 1.0);
+    const bool control_finite = std::all_of(dc.begin(), dc.end(), [](double v) { return std::isfinite(v); });
+    s.control_delta_rate.push_back(mean(dc));
+    s.control_p_rate.push_back(control_finite ? one_sample_t_test(dc).p : 1.0);
+  }
+  s.memory = s.p_rate.front() < config.alpha;
+  s.control_memory = s.control_p_rate.front() < config.alpha;
+  s.lifetime = last_significant_time(config.protocol.test_times, s.p_rate, config.alpha);
+  return s;
+}
+
+struct SizeSummary {
+  std::size_t neurons = 0;
+  std::size_t rules = 0;                       ///< stabilising rules measured
+  std::size_t with_memory = 0, control_with_memory = 0;
+  std::size_t novelty_positive = 0;            ///< rules with memory and Δr > 0 at the first test
+  double mean_abs_delta_rate = 0;              ///< mean over rules of |Δr| at the first test time
+  double mean_abs_delta_spread = 0;
+  double control_mean_abs_delta_rate = 0;
+  std::vector<std::size_t> significant_at;     ///< per test time, rules with p_rate < alpha
+};
+
+struct ExperimentResult {
+  std::size_t sampled = 0, screened = 0;       ///< rules drawn, rules passing the screen
+  std::size_t stabilising = 0;                 ///< screened rules stable on every seed and size
+  std::vector<Eigen::VectorXd> rules;          ///< the screened rules, in order
+  std::vector<std::vector<RuleSummary>> summaries;  ///< [rule][size]
+  std::vector<std::string> unstable_reasons;   ///< one per screened rule ("" when stabilising)
+  std::vector<SizeSummary> sizes;
+};
+
+/// Draws rules until `rules` pass the screen (or `max_samples` were drawn), then measures them.
+inline ExperimentResult run_experiment(const ExperimentConfig& config, std::size_t rules, std::size_t max_samples,
+                                       const ThreadExecutor& executor) {
+  config.validate();
+  require_count("rules", static_cast<long long>(rules), 1, 1000000);
+  require(max_samples >= rules, "max_samples", max_samples, "must be >= rules");
+  ExperimentResult result;
+  const std::size_t batch = std::max<std::size_t>(8, 4 * executor.concurrency());
+  while (result.rules.size() < rules && result.sampled < max_samples) {
+    const std::size_t n = std::min(batch, max_samples - result.sampled);
+    std::vector<char> pass(n, 0);
+    executor.for_each(n, [&](std::size_t i) { pass[i] = screen(config, sample_rule(config, result.sampled + i)); });
+    for (std::size_t i = 0; i < n && result.rules.size() < rules; ++i) {
+      if (pass[i]) result.rules.push_back(sample_rule(config, result.sampled + i));
+      if (result.rules.size() == rules) result.sampled += i + 1;
+    }
+    if (result.rules.size() < rules) result.sampled += n;
+  }
+  result.screened = result.rules.size();
+
+  const std::size_t r_count = result.rules.size(), s_count = config.sizes.size(), seeds = config.seeds;
+  std::vector<SeedRun> runs(r_count * s_count * seeds);
+  executor.for_each(runs.size(), [&](std::size_t item) {
+    const std::size_t r = item / (s_count * seeds), z = (item / seeds) % s_count, d = item % seeds;
+    runs[item] = run_seed(config, config.sizes[z], result.rules[r], d);
+  });
+
+  result.summaries.assign(r_count, {});
+  result.unstable_reasons.assign(r_count, "");
+  std::vector<char> stabilising(r_count, 1);
+  for (std::size_t r = 0; r < r_count; ++r)
+    for (std::size_t z = 0; z < s_count; ++z) {
+      const std::vector<SeedRun> slice(runs.begin() + static_cast<std::ptrdiff_t>((r * s_count + z) * seeds),
+                                       runs.begin() + static_cast<std::ptrdiff_t>((r * s_count + z + 1) * seeds));
+      result.summaries[r].push_back(summarise(config, slice));
+      for (const SeedRun& run : slice)
+        if (!run.stable && result.unstable_reasons[r].empty())
+          result.unstable_reasons[r] = "N=" + std::to_string(config.sizes[z]) + ": " + run.reason;
+      if (!result.summaries[r].back().stable) stabilising[r] = 0;
+    }
+  for (std::size_t z = 0; z < s_count; ++z) {
+    SizeSummary s;
+    s.neurons = config.sizes[z];
+    s.significant_at.assign(config.protocol.test_times.size(), 0);
+    for (std::size_t r = 0; r < r_count; ++r) {
+      if (!stabilising[r]) continue;
+      const RuleSummary& rs = result.summaries[r][z];
+      ++s.rules;
+      s.with_memory += rs.memory;
+      s.control_with_memory += rs.control_memory;
+      s.novelty_positive += rs.memory && rs.delta_rate.front() > 0;
+      s.mean_abs_delta_rate += std::abs(rs.delta_rate.front());
+      s.mean_abs_delta_spread += std::abs(rs.delta_spread.front());
+      s.control_mean_abs_delta_rate += std::abs(rs.control_delta_rate.front());
+      for (std::size_t k = 0; k < rs.p_rate.size(); ++k) s.significant_at[k] += rs.p_rate[k] < config.alpha;
+    }
+    if (s.rules > 0) {
+      s.mean_abs_delta_rate /= static_cast<double>(s.rules);
+      s.mean_abs_delta_spread /= static_cast<double>(s.rules);
+      s.control_mean_abs_delta_rate /= static_cast<double>(s.rules);
+    }
+    result.sizes.push_back(s);
+  }
+  result.stabilising = static_cast<std::size_t>(std::count(stabilising.begin(), stabilising.end(), 1));
+  return result;
+}
+
+}  // namespace metahebb::familiarity
