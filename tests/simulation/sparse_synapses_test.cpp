@@ -272,6 +272,40 @@ TEST_CASE("SparseSynapses: snapshot and restore give the same continuation bit f
   CHECK(std::vector<float>(group.weights().begin(), group.weights().end()) != first);  // it did learn in between
 }
 
+TEST_CASE("SparseSynapses: a spike-trace rule's pre traces are kept once per presynaptic neuron",
+          "[sparse_synapses]") {
+  // SpikeTraceRule declares pre_trace_per_neuron: every synapse of a row shows its neuron's
+  // trace, which follows x ← x e^{−Δt/τ_pre} + 1 at the neuron's spikes (recomputed here with the
+  // kernel's float operations, so equality is exact), and the state holds one trace per neuron.
+  RandomStream structure(43, Purpose::initial_weights);
+  const auto c = share(SparseConnectivity::random(30, 20, 0.5, structure));
+  const double dt = 1e-4;
+  const Eigen::VectorXd theta = spike_trace_theta();
+  SparseSynapses<SpikeTraceRule, float> group(c, SpikeTraceRule{}, theta, 1.0, dt, 1.0);
+  std::vector<float> g(20, 0.0f), x(30, 0.0f);
+  std::vector<std::int64_t> last(30, 0);
+  const Trains t = random_trains(3000, 30, 20, 0.01, 0.01, 44);
+  const auto neg_inv_tau = static_cast<float>(-1.0 / theta[SpikeTraceBasis::tau_pre]);
+  for (std::size_t n = 0; n < 3000; ++n) {
+    group.on_pre(t.pre[n], n, g);
+    group.on_post(t.post[n], n);
+    group.decay();
+    for (const index_type i : t.pre[n]) {
+      const float since = static_cast<float>(static_cast<std::int64_t>(n) - last[i]) * static_cast<float>(dt);
+      x[i] = x[i] * lanes::exp(since * neg_inv_tau) + 1.0f;
+      last[i] = static_cast<std::int64_t>(n);
+    }
+  }
+  std::size_t nonzero = 0;
+  for (index_type i = 0; i < 30; ++i)
+    for (index_type s = c->row_begin(i); s < c->row_end(i); ++s) {
+      REQUIRE(group.pre(s).x == x[i]);
+      nonzero += x[i] > 0.0f;
+    }
+  CHECK(nonzero > c->size() / 2);  // most neurons spiked: the traces were exercised
+  CHECK(group.state_bytes() == 4 * c->size() + 4 * 30 + 4 * 20 + 8 * 30);
+}
+
 TEST_CASE("SparseSynapses: the same stream draws the same initial weights", "[sparse_synapses]") {
   const auto c = share(SparseConnectivity::all_to_all(30, 30));
   RandomStream a(4, Purpose::initial_weights), b(4, Purpose::initial_weights);

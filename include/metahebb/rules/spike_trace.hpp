@@ -122,6 +122,10 @@ struct SpikeTraceRule {
     struct pre_trace {
       T x = T(0);  ///< x_pre as of this synapse's last presynaptic spike
     };
+    /// on_pre's new pre trace depends only on the old one and the elapsed time (not on w or the
+    /// post trace): every synapse of a presynaptic neuron holds the same pre trace, and a synapse
+    /// group may keep one per neuron (SparseSynapses does).
+    static constexpr bool pre_trace_per_neuron = true;
     struct post_trace {
       T x = T(0);  ///< x_post
     };

@@ -88,6 +88,10 @@ struct TripletRule {
       T r1 = T(0);  ///< r1 as of this synapse's last presynaptic spike (τ_+)
       T r2 = T(0);  ///< r2 likewise (τ_x)
     };
+    /// on_pre's new pre trace depends only on the old one and the elapsed time (not on w or the
+    /// post trace): every synapse of a presynaptic neuron holds the same pre trace, and a synapse
+    /// group may keep one per neuron (SparseSynapses does).
+    static constexpr bool pre_trace_per_neuron = true;
     struct post_trace {
       T o1 = T(0);  ///< o1 (τ_−)
       T o2 = T(0);  ///< o2 (τ_y)

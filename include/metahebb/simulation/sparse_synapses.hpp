@@ -40,11 +40,13 @@
 /// i % width of block i / width — and zeroes the buffer for the next step.
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <array>
 #include <cassert>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
@@ -78,6 +80,43 @@ struct post_factors_of_impl<K> {
 template <class K>
 using post_factors_of = typename detail::post_factors_of_impl<K>::type;
 
+namespace detail {
+struct no_lane_kernel {};
+/// Whether SparseSynapses can run `width` synapses of a presynaptic neuron's row (on_pre) or of a
+/// postsynaptic neuron's column (on_post) in the lanes of Rule::kernel<batch>: the batch kernel
+/// has the four-argument on_pre and on_post, and both
+/// traces are plain sequences of scalars (K Scalars in kernel<Scalar>, K batches in
+/// kernel<batch>, as SpikeTraceRule's and TripletRule's), so a synapse's trace moves into one
+/// lane by copying. Otherwise on_post takes the scalar loop.
+template <class Rule, class Scalar>
+struct column_lanes {
+  static constexpr bool value = false;
+  using kernel = no_lane_kernel;
+};
+template <class Trace, class Scalar, class Batch>
+inline constexpr bool plain_trace =
+    std::is_trivially_copyable_v<Trace> && std::is_trivially_copyable_v<Batch> && sizeof(Trace) >= sizeof(Scalar) &&
+    sizeof(Trace) % sizeof(Scalar) == 0 && sizeof(Batch) == sizeof(Trace) / sizeof(Scalar) * sizeof(xsimd::batch<Scalar>);
+template <class Rule, class Scalar>
+  requires(xsimd::batch<Scalar>::size > 1 &&
+           requires(const typename Rule::template kernel<xsimd::batch<Scalar>>& k, const xsimd::batch<Scalar>& x,
+                    const typename Rule::template kernel<xsimd::batch<Scalar>>::pre_trace& pre,
+                    const typename Rule::template kernel<xsimd::batch<Scalar>>::post_trace& post) {
+             { k.on_post(x, pre, post, x) } -> std::same_as<xsimd::batch<Scalar>>;
+           } &&
+           requires(const typename Rule::template kernel<xsimd::batch<Scalar>>& k, xsimd::batch<Scalar>& w,
+                    const xsimd::batch<Scalar>& x, typename Rule::template kernel<xsimd::batch<Scalar>>::pre_trace& pre,
+                    const typename Rule::template kernel<xsimd::batch<Scalar>>::post_trace& post) {
+             k.on_pre(w, pre, post, x);
+           })
+struct column_lanes<Rule, Scalar> {
+  using kernel = typename Rule::template kernel<xsimd::batch<Scalar>>;
+  static constexpr bool value =
+      plain_trace<typename Rule::template kernel<Scalar>::pre_trace, Scalar, typename kernel::pre_trace> &&
+      plain_trace<typename Rule::template kernel<Scalar>::post_trace, Scalar, typename kernel::post_trace>;
+};
+}  // namespace detail
+
 template <class Rule, class Scalar = float>
 class SparseSynapses {
   static_assert(std::is_floating_point_v<Scalar>, "metahebb: SparseSynapses stores one neuron per scalar");
@@ -100,6 +139,8 @@ class SparseSynapses {
     require(std::isfinite(w_initial) && w_initial >= 0.0, "synapses.w_initial", w_initial,
             "must be finite and >= 0");
     w_.assign(connectivity_->size(), static_cast<Scalar>(w_initial));
+    uniform_ = !plastic;  // a fixed projection keeps its one weight: on_pre need not read w
+    uniform_jump_ = g_bar_ * static_cast<Scalar>(w_initial);
   }
 
   /// Weights drawn independently, uniform in [w_lo, w_hi], from `stream` (advanced), in
@@ -129,7 +170,10 @@ class SparseSynapses {
 
   bool plastic() const noexcept { return plastic_; }
   /// Turns learning on or off (e.g. a scoring window with frozen weights); traces are kept.
-  void set_plastic(bool plastic) noexcept { plastic_ = plastic; }
+  void set_plastic(bool plastic) noexcept {
+    plastic_ = plastic;
+    uniform_ = uniform_ && !plastic;
+  }
 
   /// All weights in CSR order (synapse id s; see SparseConnectivity).
   std::span<const Scalar> weights() const noexcept { return w_; }
@@ -141,7 +185,22 @@ class SparseSynapses {
     for (const Scalar w : w_) sum += static_cast<double>(w);
     return sum / static_cast<double>(w_.size());
   }
-  const pre_trace& pre(std::size_t s) const noexcept { return pre_[s]; }
+  /// The presynaptic trace of synapse s (one per presynaptic neuron when the rule's kernel
+  /// declares pre_trace_per_neuron: that neuron's, shared by its synapses).
+  const pre_trace& pre(std::size_t s) const noexcept {
+    if constexpr (shared_pre) {
+      const auto rows = connectivity_->row_offsets();
+      return pre_[static_cast<std::size_t>(std::upper_bound(rows.begin(), rows.end(), s) - rows.begin()) - 1];
+    } else {
+      return pre_[s];
+    }
+  }
+  /// Bytes of the group's state: weights, pre traces, post traces, last-spike steps (not the
+  /// shared connectivity).
+  std::size_t state_bytes() const noexcept {
+    return w_.size() * sizeof(Scalar) + pre_.size() * sizeof(pre_trace) + post_.size() * sizeof(post_trace) +
+           last_spike_.size() * sizeof(std::int64_t);
+  }
   const post_trace& post(std::size_t j) const noexcept { return post_[j]; }
   const kernel& rule() const noexcept { return kernel_; }
 
@@ -156,16 +215,67 @@ class SparseSynapses {
     Scalar* g = conductance.data();
     const index_type begin = c.row_begin(i), end = c.row_end(i);
     if (!plastic_) {
-      for (index_type s = begin; s < end; ++s) g[post_index[s]] += g_bar_ * w_[s];
+      if (uniform_) {  // the same ḡ w for every synapse (the value the loop below computes)
+        const Scalar jump = uniform_jump_;
+        for (index_type s = begin; s < end; ++s) g[post_index[s]] += jump;
+      } else {
+        for (index_type s = begin; s < end; ++s) g[post_index[s]] += g_bar_ * w_[s];
+      }
       return;
     }
     const Scalar since = static_cast<Scalar>(static_cast<std::int64_t>(n) - last_spike_[i]) * dt_;
     const kernel rule = kernel_;  // a local copy: stores to w cannot alias it
-    for (index_type s = begin; s < end; ++s) {
+    // With pre traces per presynaptic neuron, every synapse of the row starts from the
+    // neuron's trace and computes the same new trace; it is stored once, after the row.
+    const pre_trace row_pre = shared_pre ? pre_[i] : pre_trace{};
+    index_type s = begin;
+    if constexpr (lane_parallel) {
+      // `width` synapses of the row at once in the lanes of the batch kernel (bit for bit the
+      // scalar kernel's results, core/lanes.hpp): w and the pre traces are consecutive, the post
+      // traces and conductances of the row's distinct targets are copied in and out of lanes.
+      using L = lanes_kernel;
+      using B = typename L::batch;
+      constexpr std::size_t width = L::width;
+      const typename L::kernel rule_lanes = lanes_kernel_.rule;
+      const B since_lanes(since), g_bar_lanes(g_bar_);
+      const typename L::pre_trace row_pre_lanes = L::template broadcast<typename L::pre_trace>(row_pre);
+      alignas(64) Scalar g_lanes[width], pre_lanes[L::pre_scalars * width], post_lanes[L::post_scalars * width];
+      for (; s + width <= end; s += width) {
+        for (std::size_t l = 0; l < width; ++l) {
+          const index_type j = post_index[s + l];
+          g_lanes[l] = g[j];
+          L::to_lane(post_lanes, l, post_[j]);
+          if constexpr (!shared_pre) L::to_lane(pre_lanes, l, pre_[s + l]);
+        }
+        B w = B::load_unaligned(w_.data() + s);
+        (B::load_aligned(g_lanes) + g_bar_lanes * w).store_aligned(g_lanes);
+        typename L::pre_trace pre_batch = row_pre_lanes;
+        typename L::post_trace post_batch;
+        if constexpr (!shared_pre) std::memcpy(static_cast<void*>(&pre_batch), pre_lanes, sizeof pre_batch);
+        std::memcpy(static_cast<void*>(&post_batch), post_lanes, sizeof post_batch);
+        rule_lanes.on_pre(w, pre_batch, post_batch, since_lanes);
+        w.store_unaligned(w_.data() + s);
+        if constexpr (!shared_pre) std::memcpy(pre_lanes, static_cast<const void*>(&pre_batch), sizeof pre_batch);
+        for (std::size_t l = 0; l < width; ++l) {
+          g[post_index[s + l]] = g_lanes[l];
+          if constexpr (!shared_pre) L::from_lane(pre_[s + l], pre_lanes, l);
+        }
+      }
+    }
+    for (; s < end; ++s) {
       const index_type j = post_index[s];
       Scalar& w = w_[s];
       g[j] += g_bar_ * w;
-      rule.on_pre(w, pre_[s], post_[j], since);
+      if constexpr (shared_pre) {
+        pre_trace pre = row_pre;
+        rule.on_pre(w, pre, post_[j], since);
+      } else {
+        rule.on_pre(w, pre_[s], post_[j], since);
+      }
+    }
+    if constexpr (shared_pre) {  // the row's new trace (also for a neuron without synapses)
+      Scalar unused = 0;
+      rule.on_pre(unused, pre_[i], post_trace{}, since);
     }
     last_spike_[i] = static_cast<std::int64_t>(n);
   }
@@ -227,17 +337,51 @@ class SparseSynapses {
     // `ahead` synapses early (no arithmetic changes; ~10 % of a reference-size run, see
     // docs/benchmarks.md).
     [[maybe_unused]] constexpr index_type ahead = 16;
-    for (index_type e = begin; e < end; ++e) {
+    index_type e = begin;
+    if constexpr (lane_parallel) {
+      // `width` synapses of the column at once, one per lane of the batch kernel, whose lanes
+      // compute what the scalar kernel computes bit for bit (core/lanes.hpp): w, the pre trace
+      // and the elapsed time are copied into lanes, the new weights back. The synapses of a
+      // column are distinct, so no two lanes write the same weight. The rest: the scalar loop.
+      constexpr std::size_t width = lanes_kernel::width, pre_scalars = lanes_kernel::pre_scalars;
+      const auto post_lanes = lanes_kernel::template broadcast<typename lanes_kernel::post_trace>(post);
+      const typename lanes_kernel::kernel rule_lanes = lanes_kernel_.rule;
+      alignas(64) Scalar w_lanes[width], elapsed_lanes[width], pre_lanes[pre_scalars * width];
+      for (; e + width <= end; e += width) {
+        index_type s[width];
+        for (std::size_t l = 0; l < width; ++l) {
+#if defined(__GNUC__) || defined(__clang__)
+          if (e + l + ahead < end) {
+            __builtin_prefetch(&w_[synapse[e + l + ahead]], 1);
+            if constexpr (!shared_pre) __builtin_prefetch(&pre_[synapse[e + l + ahead]], 0);
+          }
+#endif
+          s[l] = synapse[e + l];
+          w_lanes[l] = w_[s[l]];
+          elapsed_lanes[l] = static_cast<Scalar>(static_cast<std::int64_t>(n) - last_spike_[pre_index[e + l]]) * dt_;
+          Scalar one[pre_scalars];
+          std::memcpy(one, &pre_[shared_pre ? pre_index[e + l] : s[l]], sizeof one);
+          for (std::size_t k = 0; k < pre_scalars; ++k) pre_lanes[k * width + l] = one[k];
+        }
+        typename lanes_kernel::pre_trace pre_batch;
+        std::memcpy(static_cast<void*>(&pre_batch), pre_lanes, sizeof pre_batch);
+        rule_lanes.on_post(lanes_kernel::batch::load_aligned(w_lanes), pre_batch, post_lanes,
+                           lanes_kernel::batch::load_aligned(elapsed_lanes))
+            .store_aligned(w_lanes);
+        for (std::size_t l = 0; l < width; ++l) w_[s[l]] = w_lanes[l];
+      }
+    }
+    for (; e < end; ++e) {
 #if defined(__GNUC__) || defined(__clang__)
       if (e + ahead < end) {
         __builtin_prefetch(&w_[synapse[e + ahead]], 1);
-        __builtin_prefetch(&pre_[synapse[e + ahead]], 0);
+        if constexpr (!shared_pre) __builtin_prefetch(&pre_[synapse[e + ahead]], 0);
       }
 #endif
       const index_type s = synapse[e];
       const Scalar elapsed =
           static_cast<Scalar>(static_cast<std::int64_t>(n) - last_spike_[pre_index[e]]) * dt_;
-      w_[s] = rule.on_post(w_[s], pre_[s], post, elapsed);
+      w_[s] = rule.on_post(w_[s], pre_[shared_pre ? pre_index[e] : s], post, elapsed);
     }
     rule.post_spiked(post_[j], true);
   }
@@ -289,7 +433,8 @@ class SparseSynapses {
   SparseSynapses(shared_part, std::shared_ptr<const SparseConnectivity> connectivity, const Rule& rule,
                  const Eigen::VectorXd& theta, double g_bar, double dt, bool plastic)
       : connectivity_(std::move(connectivity)), kernel_(make_kernel(rule, theta, dt)),
-        pre_(connectivity_->size()), post_(connectivity_->n_post()), last_spike_(connectivity_->n_pre(), 0),
+        lanes_kernel_(rule, theta, dt),
+        pre_(shared_pre ? connectivity_->n_pre() : connectivity_->size()), post_(connectivity_->n_post()), last_spike_(connectivity_->n_pre(), 0),
         g_bar_(static_cast<Scalar>(g_bar)), dt_(static_cast<Scalar>(dt)), plastic_(plastic) {
     require(std::isfinite(g_bar) && g_bar >= 0.0, "synapses.g_bar", g_bar, "must be finite and >= 0");
   }
@@ -316,8 +461,60 @@ class SparseSynapses {
     return out + ")";
   }
 
+  // The group's θ in every lane of Rule::kernel<batch>, for on_pre and on_post (detail::column_lanes).
+  struct lanes_of_kernel {
+    using batch = xsimd::batch<Scalar>;
+    using kernel = typename detail::column_lanes<Rule, Scalar>::kernel;
+    using pre_trace = typename kernel::pre_trace;
+    using post_trace = typename kernel::post_trace;
+    static constexpr std::size_t width = batch::size;
+    static constexpr std::size_t pre_scalars = sizeof(typename SparseSynapses::pre_trace) / sizeof(Scalar);
+    static constexpr std::size_t post_scalars = sizeof(typename SparseSynapses::post_trace) / sizeof(Scalar);
+    kernel rule;
+    // Built after make_kernel has checked θ.
+    lanes_of_kernel(const Rule& r, const Eigen::VectorXd& theta, double dt) : rule(r, copies(theta), dt) {}
+    static LaneThetas<batch> copies(const Eigen::VectorXd& theta) {
+      std::array<const double*, width> lane;
+      lane.fill(theta.data());
+      return LaneThetas<batch>(lane);
+    }
+    // Lane l of the batch trace `out` (viewed as K · width scalars) from one synapse's or neuron's trace, and back.
+    template <class One>
+    static void to_lane(Scalar* out, std::size_t l, const One& one) noexcept {
+      Scalar x[sizeof(One) / sizeof(Scalar)];
+      std::memcpy(x, &one, sizeof x);
+      for (std::size_t k = 0; k < sizeof(One) / sizeof(Scalar); ++k) out[k * width + l] = x[k];
+    }
+    template <class One>
+    static void from_lane(One& one, const Scalar* in, std::size_t l) noexcept {
+      Scalar x[sizeof(One) / sizeof(Scalar)];
+      for (std::size_t k = 0; k < sizeof(One) / sizeof(Scalar); ++k) x[k] = in[k * width + l];
+      std::memcpy(static_cast<void*>(&one), x, sizeof x);
+    }
+    // The batch trace whose every lane is `one`.
+    template <class Lanes, class One>
+    static Lanes broadcast(const One& one) noexcept {
+      alignas(64) Scalar all[sizeof(One) / sizeof(Scalar) * width];
+      for (std::size_t l = 0; l < width; ++l) to_lane(all, l, one);
+      Lanes out;
+      std::memcpy(static_cast<void*>(&out), all, sizeof out);
+      return out;
+    }
+  };
+  struct no_lanes {
+    no_lanes(const Rule&, const Eigen::VectorXd&, double) noexcept {}
+  };
+  static constexpr bool lane_parallel = detail::column_lanes<Rule, Scalar>::value;
+  // Pre traces per presynaptic neuron (kernel::pre_trace_per_neuron): on_pre's new pre trace
+  // depends only on the old one and the elapsed time, so all synapses of a neuron hold the same
+  // trace; one copy per neuron is bit for bit the same and keeps on_post's reads in a small array.
+  // (Kernels that read post factors keep one trace per synapse: their overloads index pre_ by s.)
+  static constexpr bool shared_pre = !ReadsPostFactors<kernel> && requires { requires kernel::pre_trace_per_neuron; };
+  using lanes_kernel = std::conditional_t<lane_parallel, lanes_of_kernel, no_lanes>;
+
   std::shared_ptr<const SparseConnectivity> connectivity_;
   kernel kernel_;
+  lanes_kernel lanes_kernel_;
   std::vector<Scalar> w_;
   std::vector<pre_trace> pre_;
   std::vector<post_trace> post_;
@@ -325,6 +522,8 @@ class SparseSynapses {
   Scalar g_bar_;
   Scalar dt_;
   bool plastic_;
+  bool uniform_ = false;      // every weight is the constructor's w_initial and stays so (not plastic)
+  Scalar uniform_jump_ = 0;   // ḡ w_initial
 };
 
 /// Adds `jumps[i]` to `channel` of neuron i of `group` (lane i % width of block i / width) and
