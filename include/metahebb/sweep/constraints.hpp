@@ -40,7 +40,7 @@ struct Constraint {
 
   bool passes(double value) const noexcept { return value >= lower && value <= upper; }  // NaN fails
   std::string text() const {
-    auto number = [](double v) { return std::isinf(v) ? std::string(v < 0 ? "-inf" : "inf") : detail::format_value(v); };
+    auto number = [](double v) { return std::isinf(v) ? std::string(v < 0 ? "-inf" : "inf") : metahebb::detail::format_value(v); };
     return metric + " in [" + number(lower) + ", " + number(upper) + "]";
   }
 };

@@ -56,12 +56,12 @@ struct Coordinate {
       case Kind::uniform:
         require(std::isfinite(lower), field + ".lower", lower, "must be finite");
         require(std::isfinite(upper) && upper > lower, field + ".upper", upper,
-                "must be finite and > lower = " + detail::format_value(lower));
+                "must be finite and > lower = " + metahebb::detail::format_value(lower));
         break;
       case Kind::log_uniform:
         require(std::isfinite(lower) && lower > 0.0, field + ".lower", lower, "must be finite and > 0 (log-uniform)");
         require(std::isfinite(upper) && upper > lower, field + ".upper", upper,
-                "must be finite and > lower = " + detail::format_value(lower));
+                "must be finite and > lower = " + metahebb::detail::format_value(lower));
         break;
       case Kind::fixed:
         require(std::isfinite(lower) && lower == upper, field + ".value", lower, "must be finite");

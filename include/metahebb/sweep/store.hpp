@@ -146,8 +146,25 @@ class RuleStore {
 
   const std::string& directory() const noexcept { return directory_; }
   const StoreLayout& layout() const noexcept { return layout_; }
-  const Records& records() const noexcept { return records_; }
-  std::size_t size() const noexcept { return records_.size(); }
+  /// Every committed record, in commit order (concatenated once after each append).
+  const Records& records() const {
+    if (records_.size() != rows_) {
+      Records all;
+      all.resize(rows_, layout_.theta_names.size(), layout_.metric_names.size());
+      std::size_t r = 0;
+      for (const auto& block : blocks_) {
+        std::copy(block.rule_id.begin(), block.rule_id.end(), all.rule_id.begin() + static_cast<std::ptrdiff_t>(r));
+        std::copy(block.round.begin(), block.round.end(), all.round.begin() + static_cast<std::ptrdiff_t>(r));
+        std::copy(block.seed.begin(), block.seed.end(), all.seed.begin() + static_cast<std::ptrdiff_t>(r));
+        all.theta.middleRows(static_cast<Eigen::Index>(r), block.theta.rows()) = block.theta;
+        all.metrics.middleRows(static_cast<Eigen::Index>(r), block.metrics.rows()) = block.metrics;
+        r += block.size();
+      }
+      records_ = std::move(all);
+    }
+    return records_;
+  }
+  std::size_t size() const noexcept { return rows_; }
   std::size_t chunks() const noexcept { return chunks_.size(); }
   bool contains(std::uint64_t rule_id) const { return ids_.count(rule_id) != 0; }
 
@@ -181,12 +198,13 @@ class RuleStore {
       for (Eigen::Index k = 0; k < block.metrics.cols(); ++k) put(block.metrics(row, k));
     }
     io::write_file_atomically(path(name), bytes);
-    chunks_.push_back({name, records_.size(), block.size()});
+    chunks_.push_back({name, rows_, block.size()});
     std::string manifest;
     for (const auto& c : chunks_)
       manifest += c.file + " " + std::to_string(c.first_row) + " " + std::to_string(c.rows) + "\n";
     io::write_file_atomically(path("manifest.txt"), manifest);
-    records_.append(block);
+    blocks_.push_back(block);
+    rows_ += block.size();
     for (const auto id : block.rule_id) ids_.insert(id);
   }
 
@@ -208,7 +226,7 @@ class RuleStore {
       ++number;
       std::istringstream fields(line);
       Chunk c;
-      require(static_cast<bool>(fields >> c.file >> c.first_row >> c.rows) && c.first_row == records_.size(),
+      require(static_cast<bool>(fields >> c.file >> c.first_row >> c.rows) && c.first_row == rows_,
               manifest_path + " line " + std::to_string(number), line, "must be \"file first_row rows\" in order");
       read_chunk(c);
       chunks_.push_back(c);
@@ -238,12 +256,15 @@ class RuleStore {
       require(ids_.insert(block.rule_id[r]).second, "store chunk " + file + " rule_id", block.rule_id[r],
               "appears twice in the store");
     }
-    records_.append(block);
+    rows_ += block.size();
+    blocks_.push_back(std::move(block));
   }
 
   std::string directory_;
   StoreLayout layout_;
-  Records records_;
+  std::vector<Records> blocks_;  // one per committed chunk
+  std::size_t rows_ = 0;
+  mutable Records records_;      // their concatenation, rebuilt when rows_ changed
   std::vector<Chunk> chunks_;
   std::set<std::uint64_t> ids_;
 };
