@@ -45,10 +45,12 @@ int run(const CommandLine& cli, const PlasticLayerConfig& layer, const Rule& rul
   options.l1 = cli.get<double>("l1");
   options.batch_size = cli.get<std::size_t>("batch");
   options.seed = cli.get<std::uint64_t>("seed");
+  options.trainable = identifiable;
   RandomStream start(options.seed, Purpose::user);
   Eigen::VectorXd theta0(static_cast<Eigen::Index>(rule.size()));
   start.fill_normal(theta0);
-  theta0 *= cli.get<double>("init-scale");  // the random start θ ~ N(0, s²)
+  theta0 *= cli.get<double>("init-scale");  // the random start θ ~ N(0, s²) on the fitted terms, 0 elsewhere
+  theta0 = (theta0.array() * identifiable.cast<double>()).matrix();
   const std::size_t report = std::max<std::size_t>(1, options.epochs / 20);
   const FitResult fit = fit_rule(layer, rule, theta0, train, head, options,
                                  [&](std::size_t epoch, const Eigen::VectorXd& theta, double objective) {
@@ -58,11 +60,14 @@ int run(const CommandLine& cli, const PlasticLayerConfig& layer, const Rule& rul
                                        std::cerr << "  angle " << angle_deg(theta, teacher, identifiable);
                                      std::cerr << '\n';
                                    }
-                                   return std::isfinite(objective) || epoch < 3;
+                                   return std::isfinite(objective);  // +inf: every trajectory diverged
                                  });
-  HeldOutScores s;
-  s.r2_activity = s.r2_weights = std::numeric_limits<double>::quiet_NaN();
-  if (!held_out.empty()) s = score_held_out(layer, rule, fit.theta, held_out, readout);
+  HeldOutScores s, t;
+  s.r2_activity = s.r2_weights = t.r2_activity = t.r2_weights = std::numeric_limits<double>::quiet_NaN();
+  if (!held_out.empty()) {
+    s = score_held_out(layer, rule, fit.theta, held_out, readout);
+    t = score_held_out(layer, basis, teacher, held_out, readout);  // the teacher itself: the ceiling
+  }
   if (readout && held_out.empty()) {  // recorded choices: deviance on the fitted trajectories
     const Eigen::VectorXd zero = Eigen::VectorXd::Zero(fit.theta.size());
     double d = 0, d0 = 0;
@@ -75,7 +80,7 @@ int run(const CommandLine& cli, const PlasticLayerConfig& layer, const Rule& rul
   const bool angles = volterra && teacher.size();
   std::printf("{\"data\": \"%s\", \"rule\": \"%s\", \"teacher\": \"%s\", \"noise\": %s, \"sparsity\": %s, "
               "\"r2_activity\": %s, \"r2_weights\": %s, \"percent_deviance\": %s, \"angle_to_teacher_deg\": %s, "
-              "\"angle_all_terms_deg\": %s, \"final_objective\": %s, \"diverged\": %zu, \"epochs\": %zu, "
+              "\"angle_all_terms_deg\": %s, \"teacher_percent_deviance\": %s, \"final_objective\": %s, \"diverged\": %zu, \"epochs\": %zu, "
               "\"seconds\": %.2f",
               cli.get<std::string>("data").c_str(), cli.get<std::string>("rule").c_str(),
               teacher_label.c_str(),
@@ -83,7 +88,7 @@ int run(const CommandLine& cli, const PlasticLayerConfig& layer, const Rule& rul
               json_number(s.r2_activity).c_str(), json_number(s.r2_weights).c_str(),
               json_number(s.percent_deviance).c_str(),
               json_number(angles ? angle_deg(fit.theta, teacher, identifiable) : NAN).c_str(),
-              json_number(angles ? angle_deg(fit.theta, teacher) : NAN).c_str(),
+              json_number(angles ? angle_deg(fit.theta, teacher) : NAN).c_str(), json_number(t.percent_deviance).c_str(),
               json_number(fit.objective.empty() ? NAN : fit.objective.back()).c_str(), fit.diverged + s.diverged,
               fit.epochs, fit.seconds);
   if (volterra) {  // the largest coefficients, by name
@@ -122,6 +127,7 @@ int main(int argc, char** argv) try {
        {"lr", "0.01", "Adam step size"},
        {"l1", "0.001", "L1 weight, relative to the data loss of the zero rule"},
        {"batch", "1", "trajectories per Adam step"},
+       {"terms", "", "fit only these Volterra terms, e.g. X1Y0W0R1,X0Y0W1R0 (default: every term that acts on the data)"},
        {"init-scale", "0.01", "the fit starts from theta ~ N(0, s^2)"},
        {"seed", "1", "random seed (data, start, order)"},
        {"data-file", "", "fit recorded trajectories from this CSV instead (docs/fitting-to-data.md)"},
@@ -182,10 +188,18 @@ int main(int argc, char** argv) try {
       write_trajectories_csv(out, out + ".w0.csv", train, behaviour);
   }
 
-  // Identifiable terms: activity data have r = 0, so only the 27 R0 terms act on them.
+  // The fitted (and compared) terms: --terms, or every term that can act on the data (activity
+  // data have r = 0, so only the 27 R0 terms).
   Eigen::Array<bool, Eigen::Dynamic, 1> identifiable(static_cast<Eigen::Index>(basis.size()));
+  const std::string terms = cli.get<std::string>("terms");
   for (std::size_t k = 0; k < basis.size(); ++k)
-    identifiable[static_cast<Eigen::Index>(k)] = behaviour || basis.exponent(k, 3) == 0;
+    identifiable[static_cast<Eigen::Index>(k)] = terms.empty() && (behaviour || basis.exponent(k, 3) == 0);
+  for (std::size_t start = 0; !terms.empty() && start <= terms.size();) {
+    const std::size_t end = std::min(terms.find(',', start), terms.size());
+    identifiable[static_cast<Eigen::Index>(term_index(basis, std::string_view(terms).substr(start, end - start)))] = true;
+    start = end + 1;
+  }
+  if (rule_name == "mlp") identifiable = Eigen::Array<bool, Eigen::Dynamic, 1>::Constant(61, true);
 
   const Eigen::VectorXd readout = choices.readout();
   const std::string label = file.empty() ? teacher_name : "(recorded)";

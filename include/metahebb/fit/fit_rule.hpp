@@ -11,8 +11,9 @@
 /// weight λ is relative to it whatever the loss's units ("L1 scaled to the loss"). Adam (Kingma
 /// & Ba 2015) takes one step per batch, batches in a seeded shuffled order every epoch (one
 /// thread; the gradients of a batch are summed in trajectory order). Coefficients not
-/// trainable stay at their initial value. A diverged trajectory contributes no gradient and is
-/// counted.
+/// trainable stay at their initial value. A diverged trajectory (rules with w² terms blow up in
+/// finite time once a coefficient crosses a threshold) is counted, left out of J, and contributes
+/// the gradient of its loss before it diverged (plastic_layer.hpp).
 ///
 /// Scores on held-out trajectories (teacher run known): R² = 1 − Σ(a − â)² / Σ(a − ā)², pooled
 /// over every entry, with ā the per-column (per-neuron or per-synapse) mean over the trajectory
@@ -59,7 +60,7 @@ struct FitOptions {
 
 struct FitResult {
   Eigen::VectorXd theta;
-  std::vector<double> objective;  ///< J averaged over each epoch's batches (data term + L1)
+  std::vector<double> objective;  ///< J averaged over each epoch's batches with a finite loss (+inf: none)
   std::size_t epochs = 0;
   std::size_t diverged = 0;       ///< trajectory evaluations that diverged
   double seconds = 0.0;
@@ -124,24 +125,20 @@ FitResult fit_rule(const PlasticLayerConfig& layer, const Rule& rule, const Eige
       double data = 0.0;
       std::size_t finite = 0;
       for (std::size_t s = 0; s < n; ++s) {  // fixed order
+        g += grads[s];  // a diverged trajectory: the gradient of its loss before it diverged
         if (!std::isfinite(losses[s])) {
           ++result.diverged;
           continue;
         }
-        g += grads[s];
         data += losses[s];
         ++finite;
       }
-      if (finite) {
-        g /= static_cast<double>(finite);
-        data /= static_cast<double>(finite);
-      } else {
-        data = std::numeric_limits<double>::infinity();
-      }
+      g /= static_cast<double>(n);
       const Eigen::ArrayXd theta_masked = result.theta.array() * mask;
-      epoch_objective += data + options.l1 * theta_masked.abs().sum();
-      ++batches;
-      // ∂|θ|/∂θ = sign(θ) (0 at 0).
+      if (finite) {
+        epoch_objective += data / static_cast<double>(finite) + options.l1 * theta_masked.abs().sum();
+        ++batches;
+      }
       const Eigen::ArrayXd sign = (theta_masked > 0.0).cast<double>() - (theta_masked < 0.0).cast<double>();
       const Eigen::ArrayXd grad = (g.array() + options.l1 * sign) * mask;
       ++step;
@@ -152,7 +149,8 @@ FitResult fit_rule(const PlasticLayerConfig& layer, const Rule& rule, const Eige
       result.theta.array() -=
           options.learning_rate * (m.array() / c1) / ((v.array() / c2).sqrt() + options.epsilon) * mask;
     }
-    result.objective.push_back(epoch_objective / static_cast<double>(batches));
+    result.objective.push_back(batches ? epoch_objective / static_cast<double>(batches)
+                                       : std::numeric_limits<double>::infinity());
     result.epochs = epoch + 1;
     if constexpr (std::is_pointer_v<OnEpoch>) {
       if (on_epoch && !on_epoch(epoch, result.theta, result.objective.back())) break;

@@ -18,8 +18,9 @@
 /// so one gradient costs about two forward passes whatever the number of coefficients (finite
 /// differences cost 2·P passes). A VolterraBasis is evaluated factored (detail::FactoredVolterra),
 /// any other rule synapse by synapse through rule_gradient. The forward pass stores W_t, u_t, y_t (T·M·(N+2) doubles).
-/// A trajectory whose weights become non-finite or leave ±weight_bound is diverged: its loss
-/// is +inf and its gradient zero.
+/// A trajectory whose weights become non-finite or leave ±weight_bound after the update of step
+/// d is diverged: its loss is +inf, and its gradient is that of the loss over steps 0 … d (the
+/// steps it still predicts), which pulls θ back toward rules that fit them.
 
 #include <Eigen/Core>
 #include <cmath>
@@ -329,9 +330,12 @@ double loss_and_gradient(const PlasticLayerConfig& layer, const Rule& rule,
   const auto M = static_cast<Eigen::Index>(layer.outputs), N = static_cast<Eigen::Index>(layer.inputs);
   const double scale = 1.0 / head.count(tr);
   if (grad) grad->setZero(static_cast<Eigen::Index>(rule.size()));
-  if (run.diverged) return std::numeric_limits<double>::infinity();
+  // A diverged run is differentiated up to the step whose update left the bounds (that update
+  // excluded): the gradient of the loss on the steps it could still predict.
+  const Eigen::Index end = run.diverged ? static_cast<Eigen::Index>(run.diverged_at) + 1 : T;
   double loss = 0.0;
-  for (Eigen::Index t = 0; t < T; ++t) loss += head.step(tr, t, run.y.row(t), scale, nullptr);
+  for (Eigen::Index t = 0; t < end; ++t) loss += head.step(tr, t, run.y.row(t), scale, nullptr);
+  if (run.diverged) loss = std::numeric_limits<double>::infinity();
   if (!grad) return loss;
 
   const std::size_t F = rule.num_factors();
@@ -343,10 +347,11 @@ double loss_and_gradient(const PlasticLayerConfig& layer, const Rule& rule,
   if constexpr (std::is_same_v<Rule, VolterraBasis>)
     if (detail::FactoredVolterra::applies(rule)) kernel.emplace(rule);
   const bool factored = kernel.has_value();
-  for (Eigen::Index t = T; t-- > 0;) {
+  for (Eigen::Index t = end; t-- > 0;) {
     y_bar.setZero();
     const Eigen::MatrixXd& w = run.w[static_cast<std::size_t>(t)];
-    if (tr.plastic[static_cast<std::size_t>(t)] && factored) {
+    const bool plastic = tr.plastic[static_cast<std::size_t>(t)] && !(run.diverged && t == end - 1);
+    if (plastic && factored) {
       kernel->step(theta, tr.r[t]);
       kernel->begin_adjoint_step();
       for (Eigen::Index j = 0; j < N; ++j) {
@@ -363,7 +368,7 @@ double loss_and_gradient(const PlasticLayerConfig& layer, const Rule& rule,
         kernel->end_adjoint_pre();
       }
       kernel->end_adjoint_step(tr.r[t], d_theta);
-    } else if (tr.plastic[static_cast<std::size_t>(t)]) {
+    } else if (plastic) {
       for (Eigen::Index j = 0; j < N; ++j)
         for (Eigen::Index i = 0; i < M; ++i) {
           const double g = layer.eta * w_bar(i, j);
