@@ -6,6 +6,9 @@
 // Search (--search): CMA-ES on the stability loss from a random start inside the filter-SBI
 // prior box (τ in [0.01, 0.1] s, the others in [−2, 2]); the final quartet is then scored on
 // input and network realisations the search never saw. The last stdout line is JSON.
+// --family mlp: filter SBI's MLP rules on E→E and I→E (CodependentAif neurons, 50 Hz bound):
+// --rule static or 22 numbers (EE then IE; each η, pre head 0–3, pre bias, post head 0–3, post
+// bias); the search box is the fSBI prior (η in [0, 1], heads in [−1, 1]).
 
 #include <metahebb/callbacks/csv_recorder.hpp>
 #include <metahebb/callbacks/progress_line.hpp>
@@ -21,20 +24,27 @@
 #include <cstdio>
 #include <iostream>
 #include <sstream>
+#include <type_traits>
 
 using namespace metahebb;
 
 namespace {
 
-Eigen::VectorXd parse_quartet(const RecurrentNetworkTask& task, const std::string& text) {
-  if (text == "static") return task.static_rules();
-  if (text == "vogels") return task.vogels(10.0);
-  Eigen::VectorXd theta(24);
+template <class Task>
+Eigen::VectorXd parse_quartet(const Task& task, const std::string& text) {
+  constexpr bool polynomial = std::is_same_v<typename Task::family_type, PolynomialFamily>;
+  const auto n = static_cast<Eigen::Index>(task.num_parameters());
+  const std::string expected = polynomial ? "needs static, vogels or 24 comma-separated numbers"
+                                          : "needs static or 22 comma-separated numbers (--family mlp)";
+  if (text == "static" || (!polynomial && text == "default")) return task.static_rules();
+  if constexpr (polynomial)
+    if (text == "vogels" || text == "default") return task.vogels(10.0);
+  Eigen::VectorXd theta(n);
   std::istringstream in(text);
   std::string item;
   Eigen::Index i = 0;
   while (std::getline(in, item, ',')) {
-    require(i < 24, "--rule", text, "needs static, vogels or 24 comma-separated numbers");
+    require(i < n, "--rule", text, expected);
     std::size_t used = 0;
     try {
       theta[i] = std::stod(item, &used);
@@ -44,7 +54,7 @@ Eigen::VectorXd parse_quartet(const RecurrentNetworkTask& task, const std::strin
     require(used == item.size() && used > 0, "--rule", text, "each entry must be a number");
     ++i;
   }
-  require(i == 24, "--rule", text, "needs static, vogels or 24 comma-separated numbers");
+  require(i == n, "--rule", text, expected);
   return theta;
 }
 
@@ -64,6 +74,9 @@ std::string json_metrics(const RecurrentObservation& o) {
 
 }  // namespace
 
+template <class Task>
+int run(const CommandLine& cli);
+
 int main(int argc, char** argv) try {
   const CommandLine cli(argc, argv,
                         "Simulate (or search) rule quartets in a recurrent E/I spiking network with four plastic "
@@ -75,7 +88,9 @@ int main(int argc, char** argv) try {
                          {"input-rate", "10", "input rate (Hz)"},
                          {"seconds", "60", "training time (s), plasticity on"},
                          {"scoring", "10", "scoring time (s) after training"},
-                         {"rule", "vogels", "static, vogels or 24 comma-separated numbers (EE, EI, IE, II)"},
+                         {"family", "polynomial", "rule family: polynomial (24 theta, all four types) or mlp (22 theta, EE and IE)"},
+                         {"rule", "default", "polynomial: static, vogels (the default) or 24 comma-separated numbers (EE, EI, IE, "
+                                             "II); mlp: static (the default) or 22 numbers (EE, IE)"},
                          {"seed", "1", "random seed (network, input, CMA-ES)"},
                          {"threads", "0", "worker threads (0: all cores)"},
                          {"search", "", "search a stabilising quartet with CMA-ES instead", true},
@@ -84,7 +99,19 @@ int main(int argc, char** argv) try {
                          {"datasets", "1", "network realisations per candidate (--search)"},
                          {"csv", "", "write one row per generation here (--search)"}});
   if (cli.help()) return 0;
-  RecurrentNetworkConfig config;
+  const std::string family = cli.get<std::string>("family");
+  if (family == "polynomial") return run<RecurrentNetworkTask>(cli);
+  require(family == "mlp", "--family", family, "must be polynomial or mlp");
+  return run<MlpRecurrentNetworkTask>(cli);
+} catch (const std::exception& e) {
+  std::cerr << e.what() << '\n';
+  return 2;
+}
+
+template <class Task>
+int run(const CommandLine& cli) {
+  constexpr bool polynomial = std::is_same_v<typename Task::family_type, PolynomialFamily>;
+  typename Task::config_type config;
   config.exc = cli.get<std::size_t>("exc");
   config.inh = cli.get<std::size_t>("inh");
   config.p = cli.get<double>("p");
@@ -95,22 +122,32 @@ int main(int argc, char** argv) try {
   config.datasets = cli.get<std::size_t>("datasets");
   const auto seed = cli.get<std::uint64_t>("seed");
   const ThreadExecutor executor(cli.get<std::size_t>("threads"));
-  const RecurrentNetworkTask task(config);
+  const Task task(config);
+  const auto n = static_cast<Eigen::Index>(task.num_parameters());
 
   Eigen::VectorXd theta;
   std::string mode = "evaluate";
   RunResult result;
   if (cli.get<bool>("search")) {
     mode = "search";
-    // The filter-SBI prior box: τ in [0.01, 0.1] s, every other coefficient in [−2, 2].
-    Eigen::VectorXd lower(24), upper(24), scale(24), theta0(24);
+    // The filter-SBI prior box: τ in [0.01, 0.1] s, every other coefficient in [−2, 2]
+    // (polynomial); η in [0, 1], the heads in [−1, 1] (mlp).
+    Eigen::VectorXd lower(n), upper(n), scale(n), theta0(n);
     RandomStream start(seed, Purpose::user);
-    for (Eigen::Index k = 0; k < 24; ++k) {
-      const bool tau = k % 6 >= 4;
-      lower[k] = tau ? 0.01 : -2.0;
-      upper[k] = tau ? 0.1 : 2.0;
-      scale[k] = tau ? 0.02 : 0.5;
-      theta0[k] = tau ? start.uniform(0.01, 0.1) : start.uniform(-0.5, 0.5);
+    for (Eigen::Index k = 0; k < n; ++k) {
+      if constexpr (polynomial) {
+        const bool tau = k % 6 >= 4;
+        lower[k] = tau ? 0.01 : -2.0;
+        upper[k] = tau ? 0.1 : 2.0;
+        scale[k] = tau ? 0.02 : 0.5;
+        theta0[k] = tau ? start.uniform(0.01, 0.1) : start.uniform(-0.5, 0.5);
+      } else {
+        const bool eta = k % static_cast<Eigen::Index>(MlpSpikeRule::num_coefficients) == 0;
+        lower[k] = eta ? 0.0 : -1.0;
+        upper[k] = 1.0;
+        scale[k] = eta ? 0.01 : 0.25;
+        theta0[k] = eta ? start.uniform(0.0, 0.02) : start.uniform(-0.5, 0.5);
+      }
     }
     CmaesOptions options;
     options.sigma0 = 0.5;  // in units of scale
@@ -138,15 +175,12 @@ int main(int argc, char** argv) try {
   std::ostringstream theta_json;
   theta_json.precision(6);
   for (Eigen::Index k = 0; k < theta.size(); ++k) theta_json << (k ? ", " : "") << theta[k];
-  std::printf("{\"mode\": \"%s\", \"exc\": %zu, \"inh\": %zu, \"rate_e_hz\": %.4g, \"rate_i_hz\": %.4g, "
+  std::printf("{\"mode\": \"%s\", \"family\": \"%s\", \"exc\": %zu, \"inh\": %zu, \"rate_e_hz\": %.4g, \"rate_i_hz\": %.4g, "
               "\"fano\": %s, \"loss\": %.6g, \"exploded\": %s, \"simulated_s\": %.3f, \"wall_s\": %.3f, "
               "\"generations\": %zu%s, \"theta\": [%s]}\n",
-              mode.c_str(), config.exc, config.inh, o.rate_e_hz, o.rate_i_hz,
+              mode.c_str(), polynomial ? "polynomial" : "mlp", config.exc, config.inh, o.rate_e_hz, o.rate_i_hz,
               std::isfinite(o.metrics.spatial_fano) ? std::to_string(o.metrics.spatial_fano).c_str() : "null",
               StabilityLoss()(o, theta), o.exploded ? "true" : "false", simulated, wall, result.generations,
               json_metrics(o).c_str(), theta_json.str().c_str());
   return 0;
-} catch (const std::exception& e) {
-  std::cerr << e.what() << '\n';
-  return 2;
 }

@@ -60,6 +60,9 @@ template <class Rule, class T, std::size_t Blocks = 1>
 class PlasticSynapses {
  public:
   using kernel = typename Rule::template kernel<T>;
+  static_assert(!ReadsPostFactors<kernel>,
+                "metahebb: PlasticSynapses does not pass postsynaptic factors; a rule whose kernel declares "
+                "post_factors runs in SparseSynapses");
   using pre_trace = typename kernel::pre_trace;
   using post_trace = typename kernel::post_trace;
   using scalar = lanes::scalar_t<T>;
