@@ -101,6 +101,15 @@ int run(const CommandLine& cli, const PlasticLayerConfig& layer, const Rule& rul
     for (std::size_t k = 0; k < 6; ++k)
       std::printf("%s\"%s\": %s", k ? ", " : "", compact_term_name(basis, idx[k]).c_str(),
                   json_number(fit.theta[static_cast<Eigen::Index>(idx[k])]).c_str());
+    std::printf("}, \"terms\": {");
+    const std::string names = cli.get<std::string>("report-terms");
+    for (std::size_t start = 0, n = 0; !names.empty() && start <= names.size(); ++n) {
+      const std::size_t end = std::min(names.find(',', start), names.size());
+      const std::size_t k = term_index(basis, std::string_view(names).substr(start, end - start));
+      std::printf("%s\"%s\": %s", n ? ", " : "", compact_term_name(basis, k).c_str(),
+                  json_number(fit.theta[static_cast<Eigen::Index>(k)]).c_str());
+      start = end + 1;
+    }
     std::printf("}");
   }
   std::printf("}\n");
@@ -130,6 +139,7 @@ int main(int argc, char** argv) try {
        {"terms", "", "fit only these Volterra terms, e.g. X1Y0W0R1,X0Y0W1R0 (default: every term that acts on the data)"},
        {"init-scale", "0.01", "the fit starts from theta ~ N(0, s^2)"},
        {"seed", "1", "random seed (data, start, order)"},
+       {"report-terms", "X1Y1W0R0,X0Y2W1R0,X1Y0W0R1,X0Y0W1R0", "coefficients printed in the summary's \"terms\""},
        {"data-file", "", "fit recorded trajectories from this CSV instead (docs/fitting-to-data.md)"},
        {"weights-file", "", "initial weights of the --data-file trajectories (CSV: trajectory,i,w_0,...)"},
        {"write-data", "", "write the simulated training trajectories to this CSV (and <file>.w0.csv)"}});

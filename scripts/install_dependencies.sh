@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(cmake g++ make libeigen3-dev libxsimd-dev catch2 libbenchmark-dev python3 python3-numpy python3-matplotlib python3-brian)
 packages+=(clang libclang-rt-14-dev)  # .ci/run: the clang preset and the libFuzzer targets (tests/fuzz/)
+packages+=(python3-torch)  # benchmarks/fit_rule_torch.py: the PyTorch-autograd reference of the rule fits (docs/benchmarks.md)
 
 installed() {
   [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
