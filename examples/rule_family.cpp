@@ -13,6 +13,7 @@
 #include <metahebb/execution/threads.hpp>
 #include <metahebb/io/command_line.hpp>
 #include <metahebb/io/json.hpp>
+#include <metahebb/sweep/flow_proposal.hpp>
 #include <metahebb/sweep/kernel_proposal.hpp>
 #include <metahebb/sweep/rounds.hpp>
 #include <metahebb/sweep/task_metrics.hpp>
@@ -43,7 +44,6 @@ int run(const TaskT& task, const Prior& prior, const char* defaults, const Comma
     return file.empty() ? Constraints::parse(defaults, vocabulary, "default constraints") : Constraints::load(file, vocabulary);
   };
   constraints_of(0);  // a bad file fails before any simulation
-  KernelProposal proposal(prior.lower(), prior.upper(), {.neighbours = cl.get<std::size_t>("neighbours")});
   ThreadExecutor executor(cl.get<std::size_t>("threads"));
   std::vector<double> acceptance;
   auto on_round = [&](const RoundReport& r, const Constraints& c) {
@@ -56,8 +56,19 @@ int run(const TaskT& task, const Prior& prior, const char* defaults, const Comma
     acceptance.push_back(r.acceptance());
   };
   SweepProgressBar bar;
-  const auto reports = run_rounds(task, store, prior, constraints_of, proposal, rounds, per_round, settings, executor,
-                                  on_round, bar);
+  std::vector<RoundReport> reports;
+  const std::string kind = cl.get<std::string>("proposal");
+  if (kind == "flow") {  // q(θ | x): an ensemble of masked autoregressive flows (inference/)
+    inference::FlowSettings flow;
+    flow.ensemble_size = cl.get<int>("ensemble");
+    flow.seed = settings.seed;
+    FlowProposal proposal(inference::Box{prior.lower(), prior.upper()}, flow);
+    reports = run_rounds(task, store, prior, constraints_of, proposal, rounds, per_round, settings, executor, on_round, bar);
+  } else {
+    require(kind == "kernel", "--proposal", kind, "must be flow or kernel");
+    KernelProposal proposal(prior.lower(), prior.upper(), {.neighbours = cl.get<std::size_t>("neighbours")});
+    reports = run_rounds(task, store, prior, constraints_of, proposal, rounds, per_round, settings, executor, on_round, bar);
+  }
   std::size_t accepted = 0;
   for (const auto& r : reports) accepted += r.accepted;
   std::string rates;  // the last stdout line: one line of JSON
@@ -80,7 +91,9 @@ int main(int argc, char** argv) try {
                   {"seed", "1", "sweep seed: names every rule's θ (prior rounds) and input"},
                   {"threads", "0", "worker threads (0: all cores)"},
                   {"rules-per-seed", "0", "consecutive rules sharing one input realisation (0: the task's SIMD width)"},
-                  {"neighbours", "32", "k of the nearest-neighbour kernel proposal"},
+                  {"proposal", "flow", "q(θ | x): flow (masked autoregressive flows) or kernel (nearest neighbours)"},
+                  {"ensemble", "1", "flows in the ensemble (--proposal flow)"},
+                  {"neighbours", "32", "k of the nearest-neighbour kernel (--proposal kernel)"},
                   {"training-time", "0", "s of learning before scoring (0: the task's default)"},
                   {"scoring-time", "0", "s of scoring (0: the task's default)"}});
   if (cl.help()) return 0;
