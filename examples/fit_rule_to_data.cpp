@@ -42,6 +42,7 @@ int run(const CommandLine& cli, const PlasticLayerConfig& layer, const Rule& rul
   FitOptions options;
   options.epochs = cli.get<std::size_t>("epochs");
   options.learning_rate = cli.get<double>("lr");
+  options.final_learning_rate = cli.get<double>("final-lr");
   options.l1 = cli.get<double>("l1");
   options.batch_size = cli.get<std::size_t>("batch");
   options.seed = cli.get<std::uint64_t>("seed");
@@ -134,6 +135,7 @@ int main(int argc, char** argv) try {
        {"outputs", "0", "M (0: 20 for activity, 10 hidden units for behaviour)"},
        {"eta", "0", "learning rate of the plastic layer (0: 0.05 for activity, 1/N for behaviour)"},
        {"lr", "0.01", "Adam step size"},
+       {"final-lr", "0", "Adam step size in the last epoch, geometric decay from --lr (0: constant)"},
        {"l1", "0.001", "L1 weight, relative to the data loss of the zero rule"},
        {"batch", "1", "trajectories per Adam step"},
        {"terms", "", "fit only these Volterra terms, e.g. X1Y0W0R1,X0Y0W1R0 (default: every term that acts on the data)"},

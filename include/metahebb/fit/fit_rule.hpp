@@ -9,7 +9,7 @@
 /// L_k is the trajectory's loss (plastic_layer.hpp: activity MSE or choice BCE) and L_k(0) the
 /// loss of the zero rule (no plasticity), so the data term is 1 for "no learning" and the L1
 /// weight λ is relative to it whatever the loss's units ("L1 scaled to the loss"). Adam (Kingma
-/// & Ba 2015) takes one step per batch, batches in a seeded shuffled order every epoch (one
+/// & Ba 2015; step size decaying geometrically to `final_learning_rate` if set) takes one step per batch, batches in a seeded shuffled order every epoch (one
 /// thread; the gradients of a batch are summed in trajectory order). Coefficients not
 /// trainable stay at their initial value. A diverged trajectory (rules with w² terms blow up in
 /// finite time once a coefficient crosses a threshold) is counted, left out of J, and contributes
@@ -39,7 +39,8 @@ namespace metahebb::fit {
 struct FitOptions {
   std::size_t epochs = 100;
   std::size_t batch_size = 1;    ///< trajectories per Adam step (1: the reference's per-trajectory steps)
-  double learning_rate = 1e-2;   ///< Adam's step size α
+  double learning_rate = 1e-2;   ///< Adam's step size α in the first epoch
+  double final_learning_rate = 0.0;  ///< α in the last epoch, geometric in between (0: constant α)
   double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
   double l1 = 1e-3;              ///< λ, relative to the normalised data loss
   std::uint64_t seed = 1;        ///< the order of batches
@@ -49,6 +50,8 @@ struct FitOptions {
     require_count("epochs", static_cast<long long>(epochs), 0, 100000000);
     require_count("batch_size", static_cast<long long>(batch_size), 1, 100000000);
     require_positive("learning_rate", learning_rate);
+    require(std::isfinite(final_learning_rate) && final_learning_rate >= 0.0, "final_learning_rate",
+            final_learning_rate, "must be finite and >= 0 (0: constant learning rate)");
     require(beta1 >= 0.0 && beta1 < 1.0, "beta1", beta1, "must be in [0, 1)");
     require(beta2 >= 0.0 && beta2 < 1.0, "beta2", beta2, "must be in [0, 1)");
     require_positive("epsilon", epsilon);
@@ -112,6 +115,11 @@ FitResult fit_rule(const PlasticLayerConfig& layer, const Rule& rule, const Eige
   std::vector<Eigen::VectorXd> grads(options.batch_size, Eigen::VectorXd::Zero(P));
   std::vector<double> losses(options.batch_size);
   for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
+    const double alpha =
+        options.final_learning_rate > 0.0 && options.epochs > 1
+            ? options.learning_rate * std::pow(options.final_learning_rate / options.learning_rate,
+                                               static_cast<double>(epoch) / static_cast<double>(options.epochs - 1))
+            : options.learning_rate;
     for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[static_cast<std::size_t>(shuffle() % i)]);
     double epoch_objective = 0.0;
     std::size_t batches = 0;
@@ -147,7 +155,7 @@ FitResult fit_rule(const PlasticLayerConfig& layer, const Rule& rule, const Eige
       const double c1 = 1.0 - std::pow(options.beta1, static_cast<double>(step));
       const double c2 = 1.0 - std::pow(options.beta2, static_cast<double>(step));
       result.theta.array() -=
-          options.learning_rate * (m.array() / c1) / ((v.array() / c2).sqrt() + options.epsilon) * mask;
+          alpha * (m.array() / c1) / ((v.array() / c2).sqrt() + options.epsilon) * mask;
     }
     result.objective.push_back(batches ? epoch_objective / static_cast<double>(batches)
                                        : std::numeric_limits<double>::infinity());
