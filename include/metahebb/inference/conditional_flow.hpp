@@ -15,8 +15,13 @@
 /// epochs without improvement, and the parameters of the best held-out epoch are kept.
 /// Everything random (split, initial weights, permutations, batch order, samples) comes from
 /// counter-based streams keyed by the seed, the member and the epoch: the same seed gives the
-/// same numbers. docs/density-estimation.md has the equations, the validation and the speed.
+/// same numbers, whatever `threads` (members train in parallel, each on its own streams).
+/// Pairs whose x has a non-finite entry (a diverged simulation) are left out when
+/// `drop_non_finite_x` (as sbi does by default); fixed coordinates (lower = upper) are not
+/// modelled and are returned as their value. docs/density-estimation.md has the equations,
+/// the validation and the speed.
 
+#include <metahebb/core/concepts/proposal.hpp>
 #include <metahebb/core/errors.hpp>
 #include <metahebb/core/random.hpp>
 #include <metahebb/inference/adam.hpp>
@@ -30,9 +35,12 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <mutex>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace metahebb::inference {
@@ -51,6 +59,8 @@ struct FlowSettings {
   double validation_fraction = 0.1;   ///< share of the pairs held out (sbi: 0.1)
   double max_log_scale = 3.0;         ///< s_max: each block scales by at most e^{±s_max}
   std::uint64_t seed = 0;             ///< key of every random stream
+  int threads = 1;                    ///< ensemble members trained at once (results do not depend on it)
+  bool drop_non_finite_x = true;      ///< leave out pairs whose x is not finite (false: throw)
 
   void validate() const {
     require_count("FlowSettings.blocks", blocks, 1, 64);
@@ -66,6 +76,7 @@ struct FlowSettings {
             "FlowSettings.validation_fraction", validation_fraction, "must be in (0, 1)");
     require(std::isfinite(max_log_scale) && max_log_scale > 0.0 && max_log_scale <= 20.0,
             "FlowSettings.max_log_scale", max_log_scale, "must be in (0, 20]");
+    require_count("FlowSettings.threads", threads, 1, 1024);
   }
 };
 
@@ -87,6 +98,7 @@ struct TrainingReport {
   std::vector<Member> members;
   double heldout_nll = 0.0;      ///< mean −log q(θ | x) of the held-out pairs under the mixture
   std::size_t train_pairs = 0, heldout_pairs = 0;
+  std::size_t dropped_pairs = 0;  ///< pairs left out because their x was not finite
 };
 
 class ConditionalFlow {
@@ -100,6 +112,9 @@ class ConditionalFlow {
     require_count("x_dim", static_cast<long long>(x_dim), 1, 100000);
     support_.validate(theta_dim);
     settings_.validate();
+    for (Eigen::Index i = 0; i < theta_dim_; ++i)
+      if (!support_.fixed(i)) free_.push_back(i);
+    require(!free_.empty(), "support", "every coordinate fixed", "needs at least one coordinate with lower < upper");
   }
 
   std::size_t theta_dim() const noexcept { return static_cast<std::size_t>(theta_dim_); }
@@ -107,113 +122,89 @@ class ConditionalFlow {
   const Box& support() const noexcept { return support_; }
   const FlowSettings& settings() const noexcept { return settings_; }
   bool trained() const noexcept { return !flows_.empty(); }
-  /// The trained flows (one per ensemble member), in standardised coordinates.
+  /// The trained flows (one per ensemble member), in standardised coordinates of the free θ.
   const std::vector<MaskedAutoregressiveFlow>& flows() const noexcept { return flows_; }
 
   /// Trains on θ rows and x rows (one pair per row), replacing any previous training.
-  /// Throws invalid_configuration for mismatched shapes, non-finite values, θ outside the
-  /// support (its open interior, where T is defined), or too few pairs for the split.
+  /// Throws invalid_configuration for mismatched shapes, θ outside the support (its open
+  /// interior, where T is defined; a fixed coordinate must equal its value), non-finite x
+  /// unless drop_non_finite_x, or fewer than 2 usable pairs. `progress` is called after every
+  /// epoch of every member (from the training threads, one call at a time).
   TrainingReport fit(const Eigen::MatrixXd& theta, const Eigen::MatrixXd& x, const Progress& progress = {}) {
     validate_pairs(theta, x);
-    const Eigen::Index n = theta.rows();
+    std::vector<Eigen::Index> rows;
+    for (Eigen::Index r = 0; r < theta.rows(); ++r)
+      if (x.row(r).allFinite()) rows.push_back(r);
+    const auto n = static_cast<Eigen::Index>(rows.size());
+    require(n >= 2, "x", std::to_string(n) + " rows with finite values",
+            "needs >= 2 pairs with finite x (a training and a held-out pair)");
     const auto heldout = std::clamp<Eigen::Index>(
         static_cast<Eigen::Index>(std::llround(settings_.validation_fraction * static_cast<double>(n))), 1, n - 1);
     const Eigen::Index train = n - heldout;
 
     // Split by a seeded shuffle; z-scores from the training split.
-    std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
-    std::iota(order.begin(), order.end(), Eigen::Index{0});
     RandomStream split_stream(settings_.seed, purpose_split);
-    shuffle(order, split_stream);
-    Eigen::MatrixXd u(theta_dim_, n);
-    Eigen::VectorXd log_jac(n);
-    for (Eigen::Index r = 0; r < n; ++r) {
+    shuffle(rows, split_stream);
+    Data data;
+    data.u_train.resize(free_dim(), train);
+    data.x_train.resize(x_dim_, train);
+    data.u_held.resize(free_dim(), heldout);
+    data.x_held.resize(x_dim_, heldout);
+    double jac_train = 0.0, jac_held = 0.0;
+    for (Eigen::Index c = 0; c < n; ++c) {
+      const Eigen::Index r = rows[static_cast<std::size_t>(c)];
       double lj = 0.0;
-      for (Eigen::Index i = 0; i < theta_dim_; ++i) {
-        u(i, r) = to_unbounded(theta(r, i), support_.lower[i], support_.upper[i]);
+      const bool is_train = c < train;
+      auto u = is_train ? data.u_train.col(c) : data.u_held.col(c - train);
+      for (Eigen::Index f = 0; f < free_dim(); ++f) {
+        const Eigen::Index i = free_[static_cast<std::size_t>(f)];
+        u[f] = to_unbounded(theta(r, i), support_.lower[i], support_.upper[i]);
         lj += log_abs_jacobian(theta(r, i), support_.lower[i], support_.upper[i]);
       }
-      log_jac[r] = lj;
+      (is_train ? data.x_train.col(c) : data.x_held.col(c - train)) = x.row(r).transpose();
+      (is_train ? jac_train : jac_held) += lj;
     }
-    Eigen::MatrixXd xt = x.transpose();
-    auto columns = [&order](const Eigen::MatrixXd& m, Eigen::Index first, Eigen::Index count) {
-      Eigen::MatrixXd out(m.rows(), count);
-      for (Eigen::Index c = 0; c < count; ++c) out.col(c) = m.col(order[static_cast<std::size_t>(first + c)]);
-      return out;
-    };
-    Eigen::MatrixXd u_train = columns(u, 0, train), x_train = columns(xt, 0, train);
-    Eigen::MatrixXd u_held = columns(u, train, heldout), x_held = columns(xt, train, heldout);
-    double jac_train = 0.0, jac_held = 0.0;
-    for (Eigen::Index c = 0; c < n; ++c) (c < train ? jac_train : jac_held) += log_jac[order[static_cast<std::size_t>(c)]];
     jac_train /= static_cast<double>(train);
     jac_held /= static_cast<double>(heldout);
-
-    zscore(u_train, u_mean_, u_std_);
-    zscore(x_train, x_mean_, x_std_);
-    const double log_std_u = u_std_.array().log().sum();
-    const Eigen::MatrixXd v_train = standardise(u_train, u_mean_, u_std_), c_train = standardise(x_train, x_mean_, x_std_);
-    const Eigen::MatrixXd v_held = standardise(u_held, u_mean_, u_std_), c_held = standardise(x_held, x_mean_, x_std_);
+    zscore(data.u_train, u_mean_, u_std_);
+    zscore(data.x_train, x_mean_, x_std_);
+    data.u_train = standardise(data.u_train, u_mean_, u_std_);
+    data.x_train = standardise(data.x_train, x_mean_, x_std_);
+    data.u_held = standardise(data.u_held, u_mean_, u_std_);
+    data.x_held = standardise(data.x_held, x_mean_, x_std_);
     // −log q(θ | x) = −log q_k(v | c) − Σ log|dT/dθ| + Σ log σ_u: the last two are constants of each pair.
-    const double offset_train = log_std_u - jac_train, offset_held = log_std_u - jac_held;
+    const double log_std_u = u_std_.array().log().sum();
+    data.offset_train = log_std_u - jac_train;
+    data.offset_held = log_std_u - jac_held;
 
     TrainingReport report;
     report.train_pairs = static_cast<std::size_t>(train);
     report.heldout_pairs = static_cast<std::size_t>(heldout);
+    report.dropped_pairs = static_cast<std::size_t>(theta.rows() - n);
     flows_.clear();
-    const FlowShape shape{theta_dim_, x_dim_, settings_.blocks, settings_.hidden_layers, settings_.hidden_units,
-                          settings_.max_log_scale};
-    const auto batch = std::min<Eigen::Index>(settings_.batch_size, train);
-    Eigen::MatrixXd vb, cb;
-    Eigen::VectorXd gradient;
-    std::vector<Eigen::Index> index(static_cast<std::size_t>(train));
-    for (int k = 0; k < settings_.ensemble_size; ++k) {
-      MaskedAutoregressiveFlow flow(shape, StreamKey{settings_.seed, 0, static_cast<std::uint64_t>(k), 0, purpose_init});
-      Adam adam(flow.num_parameters(), settings_.learning_rate, settings_.max_gradient_norm);
-      TrainingReport::Member member;
-      Eigen::VectorXd best = flow.parameters(), params = flow.parameters();
-      for (int epoch = 1; epoch <= settings_.max_epochs; ++epoch) {
-        std::iota(index.begin(), index.end(), Eigen::Index{0});
-        RandomStream batch_stream(settings_.seed, purpose_batches, static_cast<std::uint64_t>(epoch),
-                                  static_cast<std::uint64_t>(k));
-        shuffle(index, batch_stream);
-        double sum = 0.0;
-        for (Eigen::Index first = 0; first < train; first += batch) {
-          const Eigen::Index count = std::min(batch, train - first);
-          vb.resize(theta_dim_, count);
-          cb.resize(x_dim_, count);
-          for (Eigen::Index c = 0; c < count; ++c) {
-            const Eigen::Index j = index[static_cast<std::size_t>(first + c)];
-            vb.col(c) = v_train.col(j);
-            cb.col(c) = c_train.col(j);
-          }
-          const double loss = flow.loss_and_gradient(vb, cb, gradient);
-          sum += loss * static_cast<double>(count);
-          params = flow.parameters();
-          adam.step(params, gradient);
-          flow.set_parameters(params);
-        }
-        TrainingReport::Epoch e;
-        e.member = k;
-        e.epoch = epoch;
-        e.train_nll = sum / static_cast<double>(train) + offset_train;
-        e.heldout_nll = -flow.log_prob(v_held, c_held).mean() + offset_held;
-        report.epochs.push_back(e);
-        member.epochs = epoch;
-        if (progress) progress(e);
-        if (e.heldout_nll < member.best_heldout_nll) {
-          member.best_heldout_nll = e.heldout_nll;
-          member.best_epoch = epoch;
-          best = flow.parameters();
-        } else if (!std::isfinite(e.heldout_nll) || epoch - member.best_epoch >= settings_.patience) {
-          member.stopped_early = epoch < settings_.max_epochs;
-          break;
-        }
-      }
-      flow.set_parameters(best);
-      flows_.push_back(std::move(flow));
-      report.members.push_back(member);
+    const auto K = static_cast<std::size_t>(settings_.ensemble_size);
+    std::vector<Member> members(K);
+    std::mutex progress_mutex;
+    const Progress* callback = progress ? &progress : nullptr;
+    const auto threads = std::min<std::size_t>(K, static_cast<std::size_t>(settings_.threads));
+    if (threads <= 1) {
+      for (std::size_t k = 0; k < K; ++k) members[k] = train_member(static_cast<int>(k), data, callback, progress_mutex);
+    } else {
+      // Member k runs on thread k mod threads; each member uses only its own streams.
+      std::vector<std::thread> pool;
+      for (std::size_t t = 0; t < threads; ++t)
+        pool.emplace_back([&, t] {
+          for (std::size_t k = t; k < K; k += threads)
+            members[k] = train_member(static_cast<int>(k), data, callback, progress_mutex);
+        });
+      for (auto& thread : pool) thread.join();
     }
-    report.heldout_nll = -mixture_log_prob(v_held, c_held).mean() + offset_held;
+    for (Member& m : members) {
+      report.epochs.insert(report.epochs.end(), m.epochs.begin(), m.epochs.end());
+      report.members.push_back(m.outcome);
+      flows_.push_back(std::move(*m.flow));
+    }
+    report.heldout_nll = -mixture_log_prob(data.u_held, data.x_held).mean() + data.offset_held;
     return report;
   }
 
@@ -226,6 +217,7 @@ class ConditionalFlow {
   }
 
   /// log q(θ_r | x_r) for pairs given as rows; −∞ where θ_r is outside the support's interior.
+  /// With fixed coordinates it is the density of the free ones (the fixed ones must match).
   Eigen::VectorXd log_prob_pairs(const Eigen::MatrixXd& theta, const Eigen::MatrixXd& x) const {
     require_trained("log_prob_pairs");
     require(theta.cols() == theta_dim_, "theta.cols()", theta.cols(), "must equal theta_dim = " + std::to_string(theta_dim_));
@@ -239,14 +231,15 @@ class ConditionalFlow {
       if (support_.contains_strictly(theta.row(r).transpose())) inside.push_back(r);
     if (inside.empty()) return out;
     const auto m = static_cast<Eigen::Index>(inside.size());
-    Eigen::MatrixXd v(theta_dim_, m), c(x_dim_, m);
+    Eigen::MatrixXd v(free_dim(), m), c(x_dim_, m);
     Eigen::VectorXd log_jac(m);
     for (Eigen::Index j = 0; j < m; ++j) {
       const Eigen::Index r = inside[static_cast<std::size_t>(j)];
       double lj = 0.0;
-      for (Eigen::Index i = 0; i < theta_dim_; ++i) {
+      for (Eigen::Index f = 0; f < free_dim(); ++f) {
+        const Eigen::Index i = free_[static_cast<std::size_t>(f)];
         const double lo = support_.lower[i], hi = support_.upper[i];
-        v(i, j) = (to_unbounded(theta(r, i), lo, hi) - u_mean_[i]) / u_std_[i];
+        v(f, j) = (to_unbounded(theta(r, i), lo, hi) - u_mean_[f]) / u_std_[f];
         lj += log_abs_jacobian(theta(r, i), lo, hi);
       }
       log_jac[j] = lj;
@@ -269,27 +262,31 @@ class ConditionalFlow {
     RandomStream stream(seed, purpose_sample);
     const auto K = static_cast<Eigen::Index>(flows_.size());
     std::vector<Eigen::Index> member(n);
-    Eigen::MatrixXd z(theta_dim_, rows);
+    Eigen::MatrixXd z(free_dim(), rows);
     for (Eigen::Index r = 0; r < rows; ++r) {
       member[static_cast<std::size_t>(r)] =
           std::min<Eigen::Index>(K - 1, static_cast<Eigen::Index>(stream.uniform() * static_cast<double>(K)));
-      for (Eigen::Index i = 0; i < theta_dim_; ++i) z(i, r) = stream.normal();
+      for (Eigen::Index f = 0; f < free_dim(); ++f) z(f, r) = stream.normal();
     }
     const Eigen::VectorXd c = ((x - x_mean_).array() / x_std_.array()).matrix();
     Eigen::MatrixXd out(rows, theta_dim_);
+    for (Eigen::Index i = 0; i < theta_dim_; ++i)
+      if (support_.fixed(i)) out.col(i).setConstant(support_.lower[i]);
     for (Eigen::Index k = 0; k < K; ++k) {
       std::vector<Eigen::Index> mine;
       for (Eigen::Index r = 0; r < rows; ++r)
         if (member[static_cast<std::size_t>(r)] == k) mine.push_back(r);
       if (mine.empty()) continue;
       const auto m = static_cast<Eigen::Index>(mine.size());
-      Eigen::MatrixXd zk(theta_dim_, m);
+      Eigen::MatrixXd zk(free_dim(), m);
       for (Eigen::Index j = 0; j < m; ++j) zk.col(j) = z.col(mine[static_cast<std::size_t>(j)]);
       const Eigen::MatrixXd v = flows_[static_cast<std::size_t>(k)].inverse(zk, c.replicate(1, m));
       for (Eigen::Index j = 0; j < m; ++j)
-        for (Eigen::Index i = 0; i < theta_dim_; ++i)
+        for (Eigen::Index f = 0; f < free_dim(); ++f) {
+          const Eigen::Index i = free_[static_cast<std::size_t>(f)];
           out(mine[static_cast<std::size_t>(j)], i) =
-              to_bounded(u_mean_[i] + u_std_[i] * v(i, j), support_.lower[i], support_.upper[i]);
+              to_bounded(u_mean_[f] + u_std_[f] * v(f, j), support_.lower[i], support_.upper[i]);
+        }
     }
     return out;
   }
@@ -301,6 +298,78 @@ class ConditionalFlow {
   static constexpr Purpose purpose_batches = static_cast<Purpose>(0x5b1'0003);
   static constexpr Purpose purpose_sample = static_cast<Purpose>(0x5b1'0004);
 
+  // The standardised splits: v (free coordinates) and c, one pair per column.
+  struct Data {
+    Eigen::MatrixXd u_train, x_train, u_held, x_held;
+    double offset_train = 0.0, offset_held = 0.0;
+  };
+  struct Member {
+    std::vector<TrainingReport::Epoch> epochs;
+    TrainingReport::Member outcome;
+    std::optional<MaskedAutoregressiveFlow> flow;
+  };
+
+  Eigen::Index free_dim() const noexcept { return static_cast<Eigen::Index>(free_.size()); }
+
+  // Adam on minibatches of one member until max_epochs or `patience` epochs without a better
+  // held-out NLL; keeps the best epoch's parameters.
+  Member train_member(int k, const Data& data, const Progress* progress, std::mutex& progress_mutex) const {
+    const FlowShape shape{free_dim(), x_dim_, settings_.blocks, settings_.hidden_layers, settings_.hidden_units,
+                          settings_.max_log_scale};
+    Member out;
+    MaskedAutoregressiveFlow flow(shape, StreamKey{settings_.seed, 0, static_cast<std::uint64_t>(k), 0, purpose_init});
+    Adam adam(flow.num_parameters(), settings_.learning_rate, settings_.max_gradient_norm);
+    const Eigen::Index train = data.u_train.cols();
+    const auto batch = std::min<Eigen::Index>(settings_.batch_size, train);
+    Eigen::MatrixXd vb, cb;
+    Eigen::VectorXd gradient, best = flow.parameters(), params;
+    std::vector<Eigen::Index> index(static_cast<std::size_t>(train));
+    TrainingReport::Member& member = out.outcome;
+    for (int epoch = 1; epoch <= settings_.max_epochs; ++epoch) {
+      std::iota(index.begin(), index.end(), Eigen::Index{0});
+      RandomStream batch_stream(settings_.seed, purpose_batches, static_cast<std::uint64_t>(epoch),
+                                static_cast<std::uint64_t>(k));
+      shuffle(index, batch_stream);
+      double sum = 0.0;
+      for (Eigen::Index first = 0; first < train; first += batch) {
+        const Eigen::Index count = std::min(batch, train - first);
+        vb.resize(free_dim(), count);
+        cb.resize(x_dim_, count);
+        for (Eigen::Index c = 0; c < count; ++c) {
+          const Eigen::Index j = index[static_cast<std::size_t>(first + c)];
+          vb.col(c) = data.u_train.col(j);
+          cb.col(c) = data.x_train.col(j);
+        }
+        sum += flow.loss_and_gradient(vb, cb, gradient) * static_cast<double>(count);
+        params = flow.parameters();
+        adam.step(params, gradient);
+        flow.set_parameters(params);
+      }
+      TrainingReport::Epoch e;
+      e.member = k;
+      e.epoch = epoch;
+      e.train_nll = sum / static_cast<double>(train) + data.offset_train;
+      e.heldout_nll = -flow.log_prob(data.u_held, data.x_held).mean() + data.offset_held;
+      out.epochs.push_back(e);
+      member.epochs = epoch;
+      if (progress) {
+        const std::lock_guard lock(progress_mutex);
+        (*progress)(e);
+      }
+      if (e.heldout_nll < member.best_heldout_nll) {
+        member.best_heldout_nll = e.heldout_nll;
+        member.best_epoch = epoch;
+        best = flow.parameters();
+      } else if (!std::isfinite(e.heldout_nll) || epoch - member.best_epoch >= settings_.patience) {
+        member.stopped_early = epoch < settings_.max_epochs;
+        break;
+      }
+    }
+    flow.set_parameters(best);
+    out.flow.emplace(std::move(flow));
+    return out;
+  }
+
   void require_trained(const char* what) const {
     if (flows_.empty()) throw std::logic_error(std::string("metahebb: ConditionalFlow::") + what + " before fit()");
   }
@@ -311,9 +380,9 @@ class ConditionalFlow {
     require(x.rows() == theta.rows(), "x.rows()", x.rows(), "must equal theta.rows() = " + std::to_string(theta.rows()));
     require(theta.rows() >= 2, "theta.rows()", theta.rows(), "must be >= 2 (a training and a held-out pair)");
     for (Eigen::Index r = 0; r < theta.rows(); ++r) {
-      for (Eigen::Index c = 0; c < x_dim_; ++c)
+      for (Eigen::Index c = 0; c < x_dim_ && !settings_.drop_non_finite_x; ++c)
         require(std::isfinite(x(r, c)), "x(" + std::to_string(r) + ", " + std::to_string(c) + ")", x(r, c),
-                "must be finite");
+                "must be finite (or set FlowSettings.drop_non_finite_x)");
       require(support_.contains_strictly(theta.row(r).transpose()), "theta.row(" + std::to_string(r) + ")",
               Eigen::RowVectorXd(theta.row(r)), "must be finite and strictly inside the support");
     }
@@ -356,7 +425,10 @@ class ConditionalFlow {
   Box support_;
   FlowSettings settings_;
   Eigen::VectorXd u_mean_, u_std_, x_mean_, x_std_;
+  std::vector<Eigen::Index> free_;  // coordinates with lower < upper, the ones the flows model
   std::vector<MaskedAutoregressiveFlow> flows_;
 };
+
+static_assert(check_proposal<ConditionalFlow>());
 
 }  // namespace metahebb::inference

@@ -10,7 +10,8 @@
 ///   no bound (±∞):        u = θ,                                  log|du/dθ| = 0
 ///
 /// A density q_u(u) on R^d is then the density q(θ) = q_u(T(θ)) · Π_i |du_i/dθ_i| on the
-/// support (change of variables). Units are those of θ.
+/// support (change of variables). Units are those of θ. A coordinate with lower = upper (finite)
+/// is fixed: it is not part of u, and the density is over the other coordinates.
 
 #include <metahebb/core/errors.hpp>
 
@@ -22,12 +23,13 @@
 
 namespace metahebb::inference {
 
-/// The prior's support: lower[i] < upper[i]; ±infinity leaves that side unbounded.
+/// The prior's support: lower[i] < upper[i]; ±infinity leaves that side unbounded;
+/// lower[i] = upper[i] (finite) fixes coordinate i to that value.
 struct Box {
   Eigen::VectorXd lower, upper;
 
   /// Throws invalid_configuration naming the field unless the box has `dim` coordinates,
-  /// no NaN, lower < upper, lower ≠ +∞ and upper ≠ −∞.
+  /// no NaN, lower < upper or lower = upper finite, lower ≠ +∞ and upper ≠ −∞.
   void validate(std::size_t dim) const {
     require(static_cast<std::size_t>(lower.size()) == dim, "support.lower.size()", lower.size(),
             "must equal theta_dim = " + std::to_string(dim));
@@ -41,8 +43,9 @@ struct Box {
               "support.lower" + index, lower[i], "must be a number < +inf");
       require(!std::isnan(upper[i]) && upper[i] > -std::numeric_limits<double>::infinity(),
               "support.upper" + index, upper[i], "must be a number > -inf");
-      require(lower[i] < upper[i], "support.upper" + index, upper[i],
-              "must be > support.lower" + index + " = " + detail::format_value(lower[i]));
+      require(lower[i] < upper[i] || (lower[i] == upper[i] && std::isfinite(lower[i])), "support.upper" + index,
+              upper[i], "must be > support.lower" + index + " = " + detail::format_value(lower[i]) +
+                            ", or equal to it and finite (a fixed coordinate)");
     }
   }
 
@@ -53,10 +56,18 @@ struct Box {
             Eigen::VectorXd::Constant(n, std::numeric_limits<double>::infinity())};
   }
 
-  /// True when every coordinate is strictly inside its finite bounds (where T is defined).
+  /// True when coordinate i is fixed (lower = upper).
+  bool fixed(Eigen::Index i) const { return lower[i] == upper[i]; }
+
+  /// True when every coordinate is strictly inside its finite bounds (where T is defined) and
+  /// every fixed coordinate equals its value.
   bool contains_strictly(const Eigen::Ref<const Eigen::VectorXd>& theta) const {
     for (Eigen::Index i = 0; i < theta.size(); ++i) {
       if (!std::isfinite(theta[i])) return false;
+      if (fixed(i)) {
+        if (theta[i] != lower[i]) return false;
+        continue;
+      }
       if (std::isfinite(lower[i]) && !(theta[i] > lower[i])) return false;
       if (std::isfinite(upper[i]) && !(theta[i] < upper[i])) return false;
     }
