@@ -134,6 +134,17 @@ TEST_CASE("the experiment gives the same numbers on 1 and 2 threads", "[familiar
     }
 }
 
+TEST_CASE("each rule meets its own networks; one (candidate, dataset) is one network", "[familiarity]") {
+  RateNetworkConfig c;
+  c.neurons = 6;
+  const Eigen::VectorXd a = random_theta(c, 1), b = random_theta(c, 2);
+  CHECK(RateNetwork(c, a, 1, 0, 7).weights() == RateNetwork(c, b, 1, 0, 7).weights());
+  CHECK(RateNetwork(c, a, 1, 0, 7).weights() != RateNetwork(c, a, 1, 0, 8).weights());
+  CHECK(RateNetwork(c, a, 1, 0, 7).weights() != RateNetwork(c, a, 1, 1, 7).weights());
+  ExperimentConfig e;
+  CHECK(stimuli_of(e, 16, 0, 7).familiar != stimuli_of(e, 16, 0, 8).familiar);
+}
+
 TEST_CASE("rate network and experiment settings are checked before any work", "[familiarity]") {
   RateNetworkConfig groups;
   groups.groups = 40;

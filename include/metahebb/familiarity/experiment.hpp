@@ -3,6 +3,12 @@
 /// prior, keep those that stabilise the network, run the familiarity protocol and its frozen
 /// control on several independent networks ("seeds") per rule and size, and test Δr per test time.
 ///
+/// Every rule meets its own independent networks (the candidate field of the streams is the rule's
+/// index in the prior's sequence), so the rules' tests are independent trials and a Wilson
+/// interval applies to the fractions; the plastic run and the frozen control of one rule share
+/// networks, stimuli and noise. (With the same networks for every rule, the controls' false
+/// positives come together: one unlucky set of S networks makes every rule's control significant.)
+///
 /// Selection (stability only, no memory objective):
 ///   θ_k ~ N(0, prior_sd²) i.i.d. (stream (seed, optimiser, 0, candidate = index));
 ///   screen: the background phase of network 0 at the smallest size meets the criterion;
@@ -157,17 +163,20 @@ inline Eigen::VectorXd sample_rule(const ExperimentConfig& config, std::uint64_t
   return theta * config.prior_sd;
 }
 
-/// The stimuli of network `dataset` at size n (stream (seed, user + 2, generation = n, dataset)).
-inline Stimuli stimuli_of(const ExperimentConfig& config, std::size_t n, std::uint64_t dataset) {
-  RandomStream stream(StreamKey{config.seed, n, 0, dataset, static_cast<Purpose>(static_cast<std::uint64_t>(Purpose::user) + 2)});
+/// The stimuli of network `dataset` of rule `candidate` at size n (stream (seed, user + 2,
+/// generation = n, candidate, dataset)).
+inline Stimuli stimuli_of(const ExperimentConfig& config, std::size_t n, std::uint64_t dataset, std::uint64_t candidate) {
+  RandomStream stream(
+      StreamKey{config.seed, n, candidate, dataset, static_cast<Purpose>(static_cast<std::uint64_t>(Purpose::user) + 2)});
   const auto active = static_cast<std::size_t>(std::lround(config.active_fraction * static_cast<double>(n)));
   return make_stimuli(n, std::max<std::size_t>(1, active), config.background_rate, config.stimulus_rate, stream);
 }
 
-/// Screening: whether the background phase of network 0 at the smallest size meets the criterion.
-inline bool screen(const ExperimentConfig& config, const Eigen::VectorXd& theta) {
-  RateNetwork net(config.network_of_size(config.sizes.front()), theta, config.seed, 0);
-  const Stimuli stimuli = stimuli_of(config, config.sizes.front(), 0);
+/// Screening: whether the background phase of network 0 of `candidate` at the smallest size meets
+/// the criterion.
+inline bool screen(const ExperimentConfig& config, const Eigen::VectorXd& theta, std::uint64_t candidate = 0) {
+  RateNetwork net(config.network_of_size(config.sizes.front()), theta, config.seed, 0, candidate);
+  const Stimuli stimuli = stimuli_of(config, config.sizes.front(), 0, candidate);
   StabilityWatcher watch(config.stability, config.protocol.background_windows);
   net.set_input(stimuli.background);
   const std::size_t steps = ProtocolConfig::steps(config.protocol.background, net.dt(), "familiarity.background");
@@ -179,18 +188,20 @@ inline bool screen(const ExperimentConfig& config, const Eigen::VectorXd& theta)
   return watch.stable();
 }
 
-/// One network (`dataset`) at size n under rule θ: the protocol with plasticity and the frozen control.
+/// One network (`dataset` of rule `candidate`) at size n under rule θ: the protocol with plasticity
+/// and the frozen control (the same network, stimuli and noise).
 struct SeedRun {
   bool stable = false;
   std::string reason;  ///< why not stable
   Record plastic, control;
 };
 
-inline SeedRun run_seed(const ExperimentConfig& config, std::size_t n, const Eigen::VectorXd& theta, std::uint64_t dataset) {
-  const Stimuli stimuli = stimuli_of(config, n, dataset);
+inline SeedRun run_seed(const ExperimentConfig& config, std::size_t n, const Eigen::VectorXd& theta, std::uint64_t dataset,
+                        std::uint64_t candidate = 0) {
+  const Stimuli stimuli = stimuli_of(config, n, dataset, candidate);
   SeedRun out;
   {
-    RateNetwork net(config.network_of_size(n), theta, config.seed, dataset);
+    RateNetwork net(config.network_of_size(n), theta, config.seed, dataset, candidate);
     StabilityWatcher watch(config.stability, config.protocol.background_windows);
     out.plastic = run_protocol(net, config.protocol, stimuli, watch);
     watch.finish(net);
@@ -199,7 +210,7 @@ inline SeedRun run_seed(const ExperimentConfig& config, std::size_t n, const Eig
   }
   ProtocolConfig frozen = config.protocol;
   frozen.frozen_after_background = true;
-  RateNetwork net(config.network_of_size(n), theta, config.seed, dataset);
+  RateNetwork net(config.network_of_size(n), theta, config.seed, dataset, candidate);
   out.control = run_protocol(net, frozen, stimuli);
   return out;
 }
@@ -261,6 +272,7 @@ struct ExperimentResult {
   std::size_t sampled = 0, screened = 0;       ///< rules drawn, rules passing the screen
   std::size_t stabilising = 0;                 ///< screened rules stable on every seed and size
   std::vector<Eigen::VectorXd> rules;          ///< the screened rules, in order
+  std::vector<std::uint64_t> indices;          ///< their indices in the prior's sequence (sample_rule)
   std::vector<std::vector<RuleSummary>> summaries;  ///< [rule][size]
   std::vector<std::string> unstable_reasons;   ///< one per screened rule ("" when stabilising)
   std::vector<SizeSummary> sizes;
@@ -277,9 +289,14 @@ inline ExperimentResult run_experiment(const ExperimentConfig& config, std::size
   while (result.rules.size() < rules && result.sampled < max_samples) {
     const std::size_t n = std::min(batch, max_samples - result.sampled);
     std::vector<char> pass(n, 0);
-    executor.for_each(n, [&](std::size_t i) { pass[i] = screen(config, sample_rule(config, result.sampled + i)); });
+    executor.for_each(n, [&](std::size_t i) {
+      pass[i] = screen(config, sample_rule(config, result.sampled + i), result.sampled + i);
+    });
     for (std::size_t i = 0; i < n && result.rules.size() < rules; ++i) {
-      if (pass[i]) result.rules.push_back(sample_rule(config, result.sampled + i));
+      if (pass[i]) {
+        result.rules.push_back(sample_rule(config, result.sampled + i));
+        result.indices.push_back(result.sampled + i);
+      }
       if (result.rules.size() == rules) result.sampled += i + 1;
     }
     if (result.rules.size() < rules) result.sampled += n;
@@ -290,7 +307,7 @@ inline ExperimentResult run_experiment(const ExperimentConfig& config, std::size
   std::vector<SeedRun> runs(r_count * s_count * seeds);
   executor.for_each(runs.size(), [&](std::size_t item) {
     const std::size_t r = item / (s_count * seeds), z = (item / seeds) % s_count, d = item % seeds;
-    runs[item] = run_seed(config, config.sizes[z], result.rules[r], d);
+    runs[item] = run_seed(config, config.sizes[z], result.rules[r], d, result.indices[r]);
   });
 
   result.summaries.assign(r_count, {});

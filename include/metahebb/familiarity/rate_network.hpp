@@ -95,25 +95,27 @@ class RateNetwork {
     bool diverged = false;
   };
 
-  /// θ holds K blocks of basis().size() coefficients, block q for group q. Network `dataset`
-  /// draws its initial weights from the stream (seed, initial_weights, generation = N, dataset)
-  /// and its input noise from (seed, user + 1, generation = N, dataset): every rule meets the
-  /// same networks and the same noise (common random numbers).
-  RateNetwork(const RateNetworkConfig& config, const Eigen::VectorXd& theta, std::uint64_t seed, std::uint64_t dataset = 0)
+  /// θ holds K blocks of basis().size() coefficients, block q for group q. Network `dataset` of
+  /// `candidate` draws its initial weights from the stream (seed, initial_weights, generation = N,
+  /// candidate, dataset) and its input noise from (seed, user + 1, generation = N, candidate,
+  /// dataset): the same (candidate, dataset) under two rules is the same network with the same
+  /// noise (common random numbers); different candidates get independent networks.
+  RateNetwork(const RateNetworkConfig& config, const Eigen::VectorXd& theta, std::uint64_t seed, std::uint64_t dataset = 0,
+              std::uint64_t candidate = 0)
       : config_((config.validate(), config)), basis_(config.basis()), theta_(theta) {
     const auto per_group = static_cast<Eigen::Index>(basis_.size());
     require(theta.size() == per_group * static_cast<Eigen::Index>(config_.groups), "theta.size()", theta.size(),
             "must be groups × basis size (" + std::to_string(config_.groups) + " × " + std::to_string(per_group) + ")");
     require(theta.allFinite(), "theta", "(non-finite entry)", "must be finite");
     const auto n = static_cast<Eigen::Index>(config_.neurons);
-    RandomStream init(StreamKey{seed, config_.neurons, 0, dataset, Purpose::initial_weights});
+    RandomStream init(StreamKey{seed, config_.neurons, candidate, dataset, Purpose::initial_weights});
     state_.w.resize(n, n);
     for (Eigen::Index j = 0; j < n; ++j)
       for (Eigen::Index i = 0; i < n; ++i)
         state_.w(i, j) = config_.w_init + config_.w_init_spread * (2.0 * init.uniform() - 1.0);
     if (recurrent()) state_.w.diagonal().setZero();
     state_.y = Eigen::VectorXd::Zero(n);
-    state_.noise = RandomStream(StreamKey{seed, config_.neurons, 0, dataset, noise_purpose});
+    state_.noise = RandomStream(StreamKey{seed, config_.neurons, candidate, dataset, noise_purpose});
     input_ = Eigen::VectorXd::Zero(n);
   }
 
