@@ -374,6 +374,45 @@ TEST_CASE("absorb adds a per-neuron buffer into a NeuronGroup lane by lane and z
   }
 }
 
+TEST_CASE("absorb_and_step equals two absorbs and a step, bit for bit", "[sparse_synapses]") {
+  // Buffers of different lengths (a partial last block, and one shorter than the group), strong
+  // enough that some lanes spike; 200 steps with fresh buffers every step.
+  using B = xsimd::batch<float>;
+  constexpr std::size_t W = B::size;
+  using Group = NeuronGroup<ConductanceLif<B>, dynamic_blocks>;
+  using S = ConductanceLif<B>::state_type;
+  Group a(ConductanceLif<B>{}, 4), b(ConductanceLif<B>{}, 4);
+  std::vector<Group::mask> mask_a(4), mask_b(4);
+  RandomStream r(45, Purpose::dataset);
+  std::size_t spikes = 0;
+  for (int n = 0; n < 200; ++n) {
+    std::vector<float> exc(4 * W - 1), inh(2 * W + 1);
+    for (float& x : exc) x = static_cast<float>(r.uniform(0.0, 20.0));
+    for (float& x : inh) x = static_cast<float>(r.uniform(0.0, 2.0));
+    std::vector<float> exc_b = exc, inh_b = inh;
+    absorb(a, std::span<float>(exc), &S::g_exc);
+    absorb(a, std::span<float>(inh), &S::g_inh);
+    const bool any_a = a.step(mask_a.data());
+    const bool any_b = absorb_and_step(b, std::span<float>(exc_b), &S::g_exc, std::span<float>(inh_b), &S::g_inh,
+                                       mask_b.data());
+    REQUIRE(any_a == any_b);
+    for (std::size_t k = 0; k < 4; ++k) {
+      REQUIRE(xsimd::all(a[k].v == b[k].v));
+      REQUIRE(xsimd::all(a[k].g_exc == b[k].g_exc));
+      REQUIRE(xsimd::all(a[k].g_inh == b[k].g_inh));
+      REQUIRE(xsimd::all(mask_a[k] == mask_b[k]));
+      for (std::size_t l = 0; l < W; ++l) spikes += lanes::mask_lane(mask_b[k], l);
+    }
+    for (const float x : exc_b) REQUIRE(x == 0.0f);
+    for (const float x : inh_b) REQUIRE(x == 0.0f);
+  }
+  CHECK(spikes > 0);  // the spiking branch was exercised
+  std::vector<float> too_many(4 * W + 1, 1.0f), fine(W, 0.0f);
+  CHECK_THROWS_WITH(absorb_and_step(b, std::span<float>(too_many), &S::g_exc, std::span<float>(fine), &S::g_inh,
+                                    mask_b.data()),
+                    Catch::Contains("absorb_and_step buffer size"));
+}
+
 TEST_CASE("SparseSynapses drive a NeuronGroup whose lanes are neurons", "[sparse_synapses]") {
   // 16 LIF neurons (SIMD lanes), 400 afferents at 20 Hz (every 50th step each, on a
   // staggered schedule), p = 0.5 onto them, plastic spike-trace synapses: the neurons fire,

@@ -369,14 +369,17 @@ class RecurrentNetwork {
       pre(ei, e_previous, n, i_exc, i_view);
       pre(ie, i_previous, n, e_inh, e_view);
       pre(ii, i_previous, n, i_inh, i_view);
-      absorb(exc, std::span<Scalar>(e_exc), &State::g_exc);
-      absorb(exc, std::span<Scalar>(e_inh), &State::g_inh);
-      absorb(inh, std::span<Scalar>(i_exc), &State::g_exc);
-      absorb(inh, std::span<Scalar>(i_inh), &State::g_inh);
-      if (exc.step(e_mask.get())) collect(exc, e_mask.get(), c.exc, e_spikes);
-      else e_spikes.clear();
-      if (inh.step(i_mask.get())) collect(inh, i_mask.get(), c.inh, i_spikes);
-      else i_spikes.clear();
+      // The buffers into g_AMPA and g_GABA, and the membrane step, in one pass per population.
+      if (absorb_and_step(exc, std::span<Scalar>(e_exc), &State::g_exc, std::span<Scalar>(e_inh), &State::g_inh,
+                          e_mask.get()))
+        collect(exc, e_mask.get(), c.exc, e_spikes);
+      else
+        e_spikes.clear();
+      if (absorb_and_step(inh, std::span<Scalar>(i_exc), &State::g_exc, std::span<Scalar>(i_inh), &State::g_inh,
+                          i_mask.get()))
+        collect(inh, i_mask.get(), c.inh, i_spikes);
+      else
+        i_spikes.clear();
       if constexpr (reads_factors) {
         Model::store_factors(exc, std::span<PostFactors<Scalar>>(e_factors));
         Model::store_factors(inh, std::span<PostFactors<Scalar>>(i_factors));
