@@ -5,7 +5,8 @@
 ///   e.losses[c]            // candidate c's loss, the mean over the task's datasets
 ///
 /// The executor runs one work item per dataset; each simulates every candidate on that
-/// dataset (common random numbers) and scores it. A task whose candidates are simulated
+/// dataset (common random numbers), scores it, and returns its losses by value
+/// (core/concepts/executor.hpp), so the items may run in threads or in MPI processes. A task whose candidates are simulated
 /// independently (one network each, as in the recurrent networks) can say so with
 /// `candidate_block()`: the work items are then (dataset, block of that many candidates),
 /// so a one-dataset evaluation uses every worker too. Losses are averaged over datasets in a
@@ -54,21 +55,37 @@ Evaluation evaluate(const TaskT& task, const LossT& loss, const Eigen::MatrixXd&
   if constexpr (requires { { task.candidate_block() } -> std::convertible_to<std::size_t>; })
     block = std::max<std::size_t>(1, std::min<std::size_t>(task.candidate_block(), block));
   const std::size_t blocks = p == 0 ? 0 : (static_cast<std::size_t>(p) + block - 1) / block;
-  std::vector<char> diverged(static_cast<std::size_t>(p) * datasets, 0);
-  executor.for_each(datasets * blocks, [&](std::size_t item) {
+  const std::size_t items = datasets * blocks;
+  // Each work item returns its results by value: the losses of its `count` candidates, then
+  // 1 or 0 for each that diverged (so the executor may compute it in another process).
+  const std::vector<std::vector<double>> results = executor.map(items, [&](std::size_t item) {
     const std::size_t d = item / blocks, first = (item % blocks) * block;
     const auto count = static_cast<Eigen::Index>(std::min(block, static_cast<std::size_t>(p) - first));
     const EvaluationContext ctx{context.seed, context.generation, d};
     const auto observed = blocks == 1 ? task.simulate(thetas, ctx)
                                       : task.simulate(thetas.middleCols(static_cast<Eigen::Index>(first), count), ctx);
+    std::vector<double> out(2 * static_cast<std::size_t>(count));
     for (Eigen::Index k = 0; k < count; ++k) {
-      const auto c = static_cast<Eigen::Index>(first) + k;
+      const auto c = static_cast<std::size_t>(first) + static_cast<std::size_t>(k);
       const auto& o = observed[static_cast<std::size_t>(k)];
-      e.per_dataset(c, static_cast<Eigen::Index>(d)) = loss(o, columns[static_cast<std::size_t>(c)]);
-      diverged[d * static_cast<std::size_t>(p) + static_cast<std::size_t>(c)] = o.diverged() ? 1 : 0;
+      out[static_cast<std::size_t>(k)] = loss(o, columns[c]);
+      out[static_cast<std::size_t>(count + k)] = o.diverged() ? 1.0 : 0.0;
     }
+    return out;
   });
-  for (const char flag : diverged) e.diverged += static_cast<std::size_t>(flag);
+  require(results.size() == items, "executor.map(n, f).size()", results.size(),
+          "must equal the number of work items (" + std::to_string(items) + ")");
+  for (std::size_t item = 0; item < items; ++item) {
+    const std::size_t d = item / blocks, first = (item % blocks) * block;
+    const std::size_t count = std::min(block, static_cast<std::size_t>(p) - first);
+    const std::vector<double>& out = results[item];
+    require(out.size() == 2 * count, "executor.map(n, f)[item].size()", out.size(),
+            "must be what the item returned (" + std::to_string(2 * count) + ")");
+    for (std::size_t k = 0; k < count; ++k) {
+      e.per_dataset(static_cast<Eigen::Index>(first + k), static_cast<Eigen::Index>(d)) = out[k];
+      e.diverged += out[count + k] != 0.0 ? 1 : 0;
+    }
+  }
   e.losses = e.per_dataset.rowwise().mean();  // fixed summation order: independent of the executor
   return e;
 }

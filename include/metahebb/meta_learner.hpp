@@ -6,6 +6,10 @@
 /// that dataset; the loss scores every (candidate, dataset); losses are averaged
 /// over datasets in a fixed order and returned to the optimiser (tell); callbacks
 /// see a GenerationReport and may stop the run.
+///
+/// Under MPI (execution/mpi.hpp) every process runs this same loop: ask is a pure function
+/// of the optimiser's state, the executor gathers every work item's losses onto every
+/// process, so every process tells its optimiser the same losses and stays in the same state.
 
 #include <Eigen/Core>
 #include <chrono>
@@ -95,6 +99,8 @@ class MetaLearner {
     info.threads = executor_.concurrency();
     info.seed = options_.seed;
     info.parameter_names = &names;
+    info.processes = detail::executor_processes(executor_);
+    info.writer = detail::executor_writer(executor_);
     (detail::call_on_begin(callbacks, info), ...);
 
     RunResult result;
@@ -159,12 +165,15 @@ class MetaLearner {
           .best_loss_so_far = result.best_loss,
           .best_theta_so_far = result.best_theta,
           .elapsed_seconds = seconds_before + std::chrono::duration<double>(clock::now() - start).count(),
-          .parameter_names = names};
+          .parameter_names = names,
+          .writer = info.writer};
       progress_ = result;
       progress_.seconds = report.elapsed_seconds;
       bool stop = false;  // every callback sees every generation, even after one asked to stop
       ((stop = detail::call_on_generation(callbacks, report) || stop), ...);
-      if (stop) {
+      // Every process stops after the same generation, even if only one process's
+      // callbacks (a wall-clock budget, a file that appeared) asked to.
+      if (detail::executor_any(executor_, stop)) {
         result.status = {StopCode::callback,
                          "a callback asked to stop after generation " + std::to_string(result.generations)};
         break;

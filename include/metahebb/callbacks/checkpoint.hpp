@@ -131,12 +131,16 @@ class Checkpoint {
     require(!std::filesystem::is_directory(path_), "checkpoint path", path_, "is a directory; must name a file");
   }
 
+  // Under MPI every rank holds the same state; only the writing rank (rank 0) writes it.
+  void on_begin(const RunInfo& info) { writer_ = info.writer; }
   void on_generation(const GenerationReport& r) {
-    if (r.generation % every_ == 0) write(learner_->progress());
+    if (r.writer && r.generation % every_ == 0) write(learner_->progress());
   }
-  void on_end(const RunResult& result) { write(result); }
+  void on_end(const RunResult& result) {
+    if (writer_) write(result);
+  }
 
-  /// Writes a checkpoint now.
+  /// Writes a checkpoint now (on whichever process calls it).
   void write(const RunResult& progress) {
     io::CheckpointRecord record(path_);
     for (const auto& [key, value] : detail::run_identity(*learner_, configuration_)) record.put_string("identity." + key, value);
@@ -156,6 +160,7 @@ class Checkpoint {
   std::size_t every_;
   std::string configuration_;
   std::size_t writes_ = 0;
+  bool writer_ = true;  // RunInfo::writer
 };
 
 /// What resume() restored.

@@ -31,6 +31,7 @@ class JsonSummary {
   }
 
   void on_end(const RunResult& r) {
+    if (!info_.writer) return;  // under MPI only rank 0 writes
     io::JsonObject summary;
     summary.add("format", "metahebb-run-summary")
         .add("version", 1)

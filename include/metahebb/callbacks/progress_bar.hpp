@@ -35,10 +35,13 @@ class ProgressBar {
 
   bool is_bar() const noexcept { return bar_; }
 
-  void on_begin(const RunInfo& info) { lines_.on_begin(info); }
+  void on_begin(const RunInfo& info) {
+    writer_ = info.writer;
+    lines_.on_begin(info);
+  }
 
   void on_generation(const GenerationReport& r) {
-    if (!bar_) return lines_.on_generation(r);
+    if (!bar_ || !r.writer) return lines_.on_generation(r);  // ProgressLine prints nothing where !r.writer
     // Redraw at most ~10 times a second: a fast search would otherwise spend its time printing.
     const auto now = std::chrono::steady_clock::now();
     if (drawn_ && now - last_draw_ < std::chrono::milliseconds(100) && r.generation != r.max_generations) return;
@@ -66,6 +69,7 @@ class ProgressBar {
   }
 
   void on_end(const RunResult& result) {
+    if (!writer_) return;  // under MPI only rank 0 prints
     if (bar_ && drawn_) *out_ << '\n';
     *out_ << "metahebb: stopped after " << result.generations << " generations (" << duration(result.seconds)
           << ") [" << to_string(result.status.code) << "]: " << result.status.reason << '\n'
@@ -95,6 +99,7 @@ class ProgressBar {
   ProgressLine lines_;
   bool bar_;
   bool drawn_ = false;
+  bool writer_ = true;  // RunInfo::writer
   std::chrono::steady_clock::time_point last_draw_{};
 };
 

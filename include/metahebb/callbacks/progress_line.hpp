@@ -1,6 +1,6 @@
 #pragma once
 /// Prints one progress line per `every` generations on a stream (stderr by default),
-/// and why the run stopped at the end.
+/// and why the run stopped at the end. Only the writing process prints (RunInfo::writer).
 
 #include <Eigen/Core>
 #include <cstdio>
@@ -30,12 +30,16 @@ class ProgressLine {
   }
 
   void on_begin(const RunInfo& info) {
+    writer_ = info.writer;
+    if (!writer_) return;  // under MPI only rank 0 prints
     *out_ << "metahebb: " << info.num_parameters << " coefficients, population " << info.population_size << ", "
-          << info.num_datasets << " datasets, " << info.threads << " thread(s), seed " << info.seed << '\n';
+          << info.num_datasets << " datasets, ";
+    if (info.processes > 1) *out_ << info.processes << " processes, ";
+    *out_ << info.threads << " thread(s), seed " << info.seed << '\n';
   }
 
   void on_generation(const GenerationReport& r) {
-    if (r.generation % every_ != 0 && r.generation != 1) return;
+    if (!r.writer || (r.generation % every_ != 0 && r.generation != 1)) return;
     char line[256];
     std::snprintf(line, sizeof line, "gen %5zu", r.generation);
     *out_ << line;
@@ -60,6 +64,7 @@ class ProgressLine {
   }
 
   void on_end(const RunResult& result) {
+    if (!writer_) return;
     *out_ << "metahebb: stopped after " << result.generations << " generations (" << result.seconds
           << " s): " << result.status.reason << '\n'
           << std::flush;
@@ -69,6 +74,7 @@ class ProgressLine {
   std::size_t every_;
   std::ostream* out_;
   std::vector<Metric> metrics_;
+  bool writer_ = true;  // RunInfo::writer
 };
 
 }  // namespace metahebb::callbacks

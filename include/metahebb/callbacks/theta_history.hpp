@@ -42,10 +42,13 @@ class ThetaHistory {
     losses_.insert(losses_.end(), r.losses.data(), r.losses.data() + r.losses.size());
     best_loss_.push_back(r.best_loss);
     sigma_.push_back(r.step_size);
-    if (every_ != 0 && r.generation % every_ == 0) write();
+    writer_ = r.writer;
+    if (writer_ && every_ != 0 && r.generation % every_ == 0) write();
   }
 
-  void on_end(const RunResult&) { write(); }
+  void on_end(const RunResult&) {
+    if (writer_) write();  // under MPI only rank 0 writes (every rank records)
+  }
 
   /// Writes every array now.
   void write() const {
@@ -66,6 +69,7 @@ class ThetaHistory {
   std::size_t n_ = 0, lambda_ = 0;
   std::vector<std::int64_t> generation_;
   std::vector<double> theta_, best_theta_, losses_, best_loss_, sigma_;
+  bool writer_ = true;  // GenerationReport::writer
 };
 
 }  // namespace metahebb::callbacks

@@ -16,9 +16,15 @@ struct RunInfo {
   std::size_t population_size = 0;
   std::size_t num_datasets = 0;
   std::size_t max_generations = 0;  ///< 0: no limit set by the meta-learner
-  std::size_t threads = 1;
+  std::size_t threads = 1;           ///< workers over all processes (the executor's concurrency())
   std::uint64_t seed = 0;
   const std::vector<std::string>* parameter_names = nullptr;
+  std::size_t processes = 1;         ///< processes sharing the work (MPI ranks; 1 without MPI)
+  /// Whether this process writes files and prints (rank 0 under MPI, always true otherwise).
+  /// Every process runs the same callbacks on the same numbers; the ones that write
+  /// (CsvRecorder, JsonSummary, ThetaHistory, Checkpoint, ProgressLine, ProgressBar) do
+  /// nothing where this is false.
+  bool writer = true;
 };
 
 /// Passed to `on_generation` after every generation. References are valid during the call only.
@@ -40,6 +46,7 @@ struct GenerationReport {
   const Eigen::VectorXd& best_theta_so_far;
   double elapsed_seconds = 0;
   const std::vector<std::string>& parameter_names;
+  bool writer = true;  ///< as RunInfo::writer: whether this process writes files and prints
 };
 
 /// Returned by MetaLearner::run.

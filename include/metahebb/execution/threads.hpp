@@ -1,9 +1,10 @@
 #pragma once
 /// Spreads the work items of a generation over threads.
 ///
-/// Items are handed out by an atomic counter; each item writes only its own slot, so
-/// the results are bitwise the same for any number of threads. The first exception
-/// thrown by an item is rethrown on the calling thread after all workers stopped.
+/// Items are handed out by an atomic counter; `map` stores each item's result in that
+/// item's own slot, so the results are bitwise the same for any number of threads. The
+/// first exception thrown by an item is rethrown on the calling thread after all workers
+/// stopped.
 
 #include <algorithm>
 #include <atomic>
@@ -11,6 +12,7 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "../core/concepts/executor.hpp"
@@ -28,6 +30,16 @@ class ThreadExecutor {
 
   std::size_t concurrency() const noexcept { return threads_; }
 
+  /// Returns f(0), ..., f(n − 1) (core/concepts/executor.hpp), computed on the threads.
+  template <class F>
+  auto map(std::size_t n, F&& f) const {
+    std::vector<std::invoke_result_t<F&, std::size_t>> results(n);
+    for_each(n, [&](std::size_t i) { results[i] = f(i); });
+    return results;
+  }
+
+  /// Calls f(i) for every i in [0, n) on the threads; f must write only i's own slot
+  /// (shared memory only: not part of the Executor concept).
   template <class F>
   void for_each(std::size_t n, F&& f) const {
     const std::size_t workers = std::min(threads_, n);
