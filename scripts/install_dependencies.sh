@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(cmake g++ make libeigen3-dev libxsimd-dev catch2 libbenchmark-dev python3 python3-numpy python3-matplotlib python3-brian)
 packages+=(clang libclang-rt-14-dev)  # .ci/run: the clang preset and the libFuzzer targets (tests/fuzz/)
+packages+=(libopenmpi-dev openmpi-bin)  # the MPI executor (execution/mpi.hpp) and its tests; ~11 s to install
 packages+=(python3-torch)  # benchmarks/fit_rule_torch.py: the PyTorch-autograd reference of the rule fits (docs/benchmarks.md)
 
 installed() {
