@@ -12,7 +12,7 @@
 //   BM_simulate/size/T/ftz   one candidate, T s training + 1 s scoring (the metrics of the
 //                            scoring window included) on a prebuilt dataset; counters: wall_s_per_sim_s,
 //                            rate_e_hz, rate_i_hz, exploded, network_state_bytes (weights, pre
-//                            traces, post traces and last-spike steps of the six groups, computed),
+//                            traces, post traces and last-spike steps of the six groups: state_bytes()),
 //                            network_heap_bytes (in-use bytes of those six groups built as the task does).
 //                            (T(4) − T(1)) / 3 is the cost of a training second without the fixed costs
 //                            (setting up the groups, the metrics).
@@ -148,15 +148,14 @@ void BM_simulate(benchmark::State& state) {
     exploded = o[0].exploded ? 1.0 : 0.0;
     benchmark::DoNotOptimize(o.data());
   }
-  // Per-network state: w and pre trace per synapse, post trace per post neuron, last spike per pre.
+  // Per-network state (SparseSynapses::state_bytes): w per synapse, pre trace and last spike per
+  // pre neuron (spike-trace rules keep one pre trace per neuron), post trace per post neuron.
   double state_bytes = 0.0;
   const long long before = heap_bytes_in_use();
   {
     const auto groups = network_groups(task, d, theta.col(0));
     const long long heap = heap_bytes_in_use() - before;
-    for (const auto& g : groups)
-      state_bytes += 8.0 * static_cast<double>(g.size()) + 4.0 * static_cast<double>(g.n_post()) +
-                     8.0 * static_cast<double>(g.n_pre());
+    for (const auto& g : groups) state_bytes += static_cast<double>(g.state_bytes());
     state.counters["network_heap_bytes"] = static_cast<double>(heap);
   }
   const double seconds = task.config().training_time + task.config().scoring_time;
