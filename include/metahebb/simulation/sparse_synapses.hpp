@@ -9,6 +9,10 @@
 ///   w[s]           weight, in units of ḡ (the conductance jump per unit weight)
 ///   pre_trace[s]   the rule's presynaptic trace state of the synapse
 /// and one post_trace per postsynaptic neuron, one last-spike step per presynaptic neuron.
+/// When the rule's kernel declares `pre_trace_per_neuron` (its on_pre computes the new pre trace
+/// from the old one and the elapsed time alone, as SpikeTraceRule's and TripletRule's), every
+/// synapse of a presynaptic neuron holds the same pre trace and the group keeps one per neuron:
+/// the same numbers, half the per-synapse state, and on_post reads it from a small array.
 ///
 /// Semantics per step n (the same statements and order as PlasticSynapses, so a group with
 /// all-to-all connectivity onto one neuron learns bit for bit like PlasticSynapses<Rule, Scalar, 1>):
@@ -35,9 +39,15 @@
 /// The group is a plain value. The connectivity is immutable and shared (shared_ptr): copying
 /// a group copies its weights and traces — a snapshot — and shares the structure.
 ///
+/// Speed (bit for bit the statements above): when both traces are plain sequences of scalars,
+/// on_pre and on_post run `width` synapses of a row or column at once in the lanes of
+/// Rule::kernel<xsimd::batch<Scalar>>, whose lanes compute what the scalar kernel computes
+/// (core/lanes.hpp); a fixed projection built with one weight adds ḡ w without reading w[s].
+///
 /// `absorb(group, jumps, channel)` adds a per-neuron buffer (e.g. the conductance buffer of
 /// one or more sparse groups) into a NeuronGroup whose lanes are neurons — neuron i is lane
-/// i % width of block i / width — and zeroes the buffer for the next step.
+/// i % width of block i / width — and zeroes the buffer for the next step; `absorb_and_step`
+/// does two such buffers and the group's step in one pass over the blocks.
 
 #include <Eigen/Core>
 #include <algorithm>

@@ -27,6 +27,12 @@
 /// A synapse group then needs the factors of every postsynaptic neuron with each spike
 /// (SparseSynapses::on_pre / on_post overloads with a span of F). Kernels without post_factors
 /// are unaffected: their signatures, the group's calls and the generated code are unchanged.
+///
+/// Pre traces per presynaptic neuron (optional). A kernel that declares
+///   static constexpr bool pre_trace_per_neuron = true;
+/// promises that on_pre's new pre trace depends only on the old one and `elapsed` (not on w
+/// or the post trace), so all synapses of a presynaptic neuron hold the same pre trace;
+/// SparseSynapses then keeps one per neuron (SpikeTraceRule, TripletRule).
 
 #include <Eigen/Core>
 #include <concepts>
