@@ -33,12 +33,7 @@ std::string json_number(double v) {
   return b;
 }
 
-// Fits `rule` and prints the summary; `teacher` is empty for recorded data.
-template <class Rule, class Head>
-int run(const CommandLine& cli, const PlasticLayerConfig& layer, const Rule& rule, const VolterraBasis& basis,
-        const Eigen::VectorXd& teacher, const std::vector<Trajectory>& train,
-        const std::vector<SimulatedTrajectory>& held_out, const Head& head, const Eigen::VectorXd* readout,
-        const Eigen::Array<bool, Eigen::Dynamic, 1>& identifiable, bool volterra, const std::string& teacher_label) {
+FitOptions fit_options(const CommandLine& cli) {
   FitOptions options;
   options.epochs = cli.get<std::size_t>("epochs");
   options.learning_rate = cli.get<double>("lr");
@@ -46,6 +41,16 @@ int run(const CommandLine& cli, const PlasticLayerConfig& layer, const Rule& rul
   options.l1 = cli.get<double>("l1");
   options.batch_size = cli.get<std::size_t>("batch");
   options.seed = cli.get<std::uint64_t>("seed");
+  return options;
+}
+
+// Fits `rule` and prints the summary; `teacher` is empty for recorded data.
+template <class Rule, class Head>
+int run(const CommandLine& cli, const PlasticLayerConfig& layer, const Rule& rule, const VolterraBasis& basis,
+        const Eigen::VectorXd& teacher, const std::vector<Trajectory>& train,
+        const std::vector<SimulatedTrajectory>& held_out, const Head& head, const Eigen::VectorXd* readout,
+        const Eigen::Array<bool, Eigen::Dynamic, 1>& identifiable, bool volterra, const std::string& teacher_label) {
+  FitOptions options = fit_options(cli);
   options.trainable = identifiable;
   RandomStream start(options.seed, Purpose::user);
   Eigen::VectorXd theta0(static_cast<Eigen::Index>(rule.size()));
@@ -176,6 +181,7 @@ int main(int argc, char** argv) try {
                                           : layer.eta;
   activity.validate();
   choices.validate();
+  fit_options(cli).validate(basis.size());  // bad optimiser settings fail before any data are made
 
   std::vector<Trajectory> train;
   std::vector<SimulatedTrajectory> held_out;
