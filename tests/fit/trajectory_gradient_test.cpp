@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <cmath>
+#include <limits>
 
 using namespace metahebb;
 using namespace metahebb::fit;
@@ -201,4 +202,24 @@ TEST_CASE("the factored Volterra path equals the per-synapse path (loss and grad
   CHECK(a == Approx(b).epsilon(1e-12));
   CHECK((fast - plain).cwiseAbs().maxCoeff() <= 1e-10 * plain.cwiseAbs().maxCoeff());
   CHECK(plain.cwiseAbs().maxCoeff() > 0.0);
+}
+
+TEST_CASE("trajectories that do not fit the layer or the loss are rejected naming the field") {
+  const auto c = small_activity(1.0, 0.0);
+  const VolterraBasis basis = VolterraBasis::pre_post_weight();
+  const Eigen::VectorXd theta = rules::oja(basis);
+  Trajectory tr = simulate_activity(c, basis, theta, 3, 0).data;
+  Trajectory wrong_w0 = tr;
+  wrong_w0.w0 = Eigen::MatrixXd::Zero(2, 2);
+  CHECK_THROWS_WITH(loss_and_gradient(c.layer, basis, theta, wrong_w0, ActivityMse{}, nullptr),
+                    Catch::Contains("trajectory.w0 shape"));
+  Trajectory no_choice = tr;
+  CHECK_THROWS_WITH(loss_and_gradient(c.layer, basis, theta, no_choice, ChoiceBce{Eigen::VectorXd::Ones(3)}, nullptr),
+                    Catch::Contains("trajectory.choice size"));
+  Trajectory unrecorded = tr;
+  unrecorded.y.setConstant(std::numeric_limits<double>::quiet_NaN());
+  CHECK_THROWS_WITH(loss_and_gradient(c.layer, basis, theta, unrecorded, ActivityMse{}, nullptr),
+                    Catch::Contains("recorded entries"));
+  CHECK_THROWS_WITH(loss_and_gradient(c.layer, basis, Eigen::VectorXd::Zero(5), tr, ActivityMse{}, nullptr),
+                    Catch::Contains("theta size"));
 }

@@ -214,6 +214,8 @@ LayerRun run_layer(const PlasticLayerConfig& layer, const Rule& rule, const Eige
   require(F >= 3 && F <= 4, "rule factors", F, "must be 3 (x, y, w) or 4 (x, y, w, r)");
   require(theta.size() == static_cast<Eigen::Index>(rule.size()), "theta size", theta.size(),
           "must equal the rule's number of coefficients (" + std::to_string(rule.size()) + ")");
+  layer.validate();
+  tr.validate(layer);
   const auto T = static_cast<Eigen::Index>(tr.steps());
   const auto M = static_cast<Eigen::Index>(layer.outputs), N = static_cast<Eigen::Index>(layer.inputs);
   LayerRun run;
@@ -325,6 +327,7 @@ double loss_and_gradient(const PlasticLayerConfig& layer, const Rule& rule,
                          const Eigen::Ref<const Eigen::VectorXd>& theta, const Trajectory& tr, const Head& head,
                          Eigen::VectorXd* grad) {
   static_assert(check_differentiable_rate_rule<Rule>());
+  head.check(tr, layer);
   const LayerRun run = run_layer(layer, rule, theta, tr);
   const auto T = static_cast<Eigen::Index>(tr.steps());
   const auto M = static_cast<Eigen::Index>(layer.outputs), N = static_cast<Eigen::Index>(layer.inputs);
