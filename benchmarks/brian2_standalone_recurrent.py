@@ -8,6 +8,7 @@ Usage (from the repository root, after building the example):
   /usr/bin/python3 benchmarks/brian2_standalone_recurrent.py [--exc 4096 --inh 1024 --p 0.1
       --inputs 5000 --input-p 0.05 --training 1 --scoring 1 --repeat 3
       --metahebb build/release/examples/recurrent_network --directory build/brian2_standalone]
+  (--metahebb may be repeated, e.g. also a build configured with -DMETAHEBB_NATIVE=ON)
 
 The network is the task's (include/metahebb/tasks/recurrent_network.hpp) with its default
 parameters: AmpaNmdaGabaIf neurons (neurons/conductance_if_nmda.hpp: τ_m 20 ms, V_rest = V_reset
@@ -57,7 +58,9 @@ parser.add_argument("--training", type=float, default=1.0, help="s of training (
 parser.add_argument("--scoring", type=float, default=1.0, help="s of scoring (metahebb's --scoring)")
 parser.add_argument("--repeat", type=int, default=3)
 parser.add_argument("--seed", type=int, default=1)
-parser.add_argument("--metahebb", default="build/release/examples/recurrent_network")
+parser.add_argument("--metahebb", action="append",
+                    help="the example binary (default build/release/examples/recurrent_network); may be given "
+                         "several times (e.g. a portable and a -DMETAHEBB_NATIVE=ON build), each is timed")
 parser.add_argument("--directory", default="build/brian2_standalone", help="Brian2's generated project")
 args = parser.parse_args()
 
@@ -65,8 +68,10 @@ try:
     import brian2 as b2
 except ImportError:
     sys.exit("Brian2 is not installed (Debian package python3-brian; scripts/install_dependencies.sh installs it)")
-if not os.access(args.metahebb, os.X_OK):
-    sys.exit(f"{args.metahebb} not found: build the example first (cmake --build build/release --target recurrent_network)")
+args.metahebb = args.metahebb or ["build/release/examples/recurrent_network"]
+for binary in args.metahebb:
+    if not os.access(binary, os.X_OK):
+        sys.exit(f"{binary} not found: build the example first (cmake --build build/release --target recurrent_network)")
 
 # The rule quartet (EE, EI, IE, II), each (α, β, γ, κ, τ_pre, τ_post).
 tau = 0.02
@@ -150,9 +155,9 @@ def children_cpu_s():
     return r.ru_utime + r.ru_stime
 
 
-def metahebb_run():
+def metahebb_run(binary):
     numbers = ",".join(f"{x:g}" for rule_ in quartet for x in rule_)
-    cmd = [args.metahebb, "--exc", str(args.exc), "--inh", str(args.inh), "--p", str(args.p),
+    cmd = [binary, "--exc", str(args.exc), "--inh", str(args.inh), "--p", str(args.p),
            "--inputs", str(args.inputs), "--seconds", f"{args.training:g}", "--scoring", f"{args.scoring:g}",
            "--rule", numbers, "--seed", str(args.seed), "--threads", "1"]
     cpu0 = children_cpu_s()
@@ -168,31 +173,41 @@ def brian2_run():
 
 if args.input_p != 0.05:
     print("note: metahebb's example has no --input-p; it runs with 0.05")
-brian_loop, brian_process, brian_cpu, mh_wall, mh_cpu = [], [], [], [], []
+brian_loop, brian_process, brian_cpu = [], [], []
+mh_wall, mh_cpu = {b: [] for b in args.metahebb}, {b: [] for b in args.metahebb}
 for k in range(args.repeat):
     process_s, loop_s, cpu_s = brian2_run()
     brian_process.append(process_s)
     brian_loop.append(loop_s)
     brian_cpu.append(cpu_s)
-    mh, cpu_s = metahebb_run()
-    mh_wall.append(mh["wall_s"])
-    mh_cpu.append(cpu_s)
     rate_e = monitors["E"].num_spikes / (args.exc * T)
     rate_i = monitors["I"].num_spikes / (args.inh * T)
-    print(f"run {k + 1}: Brian2 loop {loop_s:.2f} s CPU, process {process_s:.2f} s wall, {brian_cpu[-1]:.2f} s CPU "
-          f"(E {rate_e:.2f} Hz, I {rate_i:.2f} Hz over {T:g} s) | metahebb wall_s {mh['wall_s']:.2f} s, process "
-          f"{mh_cpu[-1]:.2f} s CPU (scoring window: E {mh['rate_e_hz']:.2f} Hz, I {mh['rate_i_hz']:.2f} Hz)", flush=True)
+    print(f"run {k + 1}: Brian2 loop {loop_s:.2f} s CPU, process {process_s:.2f} s wall, {cpu_s:.2f} s CPU "
+          f"(E {rate_e:.2f} Hz, I {rate_i:.2f} Hz over {T:g} s)", flush=True)
+    for binary in args.metahebb:
+        mh, cpu_s = metahebb_run(binary)
+        mh_wall[binary].append(mh["wall_s"])
+        mh_cpu[binary].append(cpu_s)
+        print(f"       metahebb {binary}: wall_s {mh['wall_s']:.2f} s, process {cpu_s:.2f} s CPU "
+              f"(scoring window: E {mh['rate_e_hz']:.2f} Hz, I {mh['rate_i_hz']:.2f} Hz)", flush=True)
 
-loop, process, wall, cpu_b, cpu_m = (statistics.median(x) for x in (brian_loop, brian_process, mh_wall, brian_cpu, mh_cpu))
+med = statistics.median
+loop, process, cpu_b = med(brian_loop), med(brian_process), med(brian_cpu)
 print(f"{args.exc} E, {args.inh} I, p = {args.p}, {args.inputs} inputs at p = {args.input_p}, {T:g} s simulated, "
       f"{args.repeat} runs each (medians; min-max):")
 print(f"  Brian2 loop (CPU s)        {loop:.2f} = {loop / T:.3f} per sim s ({min(brian_loop):.2f}-{max(brian_loop):.2f})")
 print(f"  Brian2 process CPU s       {cpu_b:.2f} ({min(brian_cpu):.2f}-{max(brian_cpu):.2f}); "
       f"wall s {process:.2f} ({min(brian_process):.2f}-{max(brian_process):.2f})")
-print(f"  metahebb process CPU s     {cpu_m:.2f} = {cpu_m / T:.3f} per sim s ({min(mh_cpu):.2f}-{max(mh_cpu):.2f}); "
-      f"wall_s {wall:.2f} ({min(mh_wall):.2f}-{max(mh_wall):.2f})")
-print(f"  ratio Brian2 loop CPU / metahebb process CPU {loop / cpu_m:.2f}x; Brian2 process / metahebb process, "
-      f"CPU {cpu_b / cpu_m:.2f}x, wall {process / wall:.2f}x")
-print(json.dumps({"brian2_loop_cpu_s": brian_loop, "brian2_process_wall_s": brian_process, "brian2_process_cpu_s": brian_cpu,
-                  "metahebb_wall_s": mh_wall, "metahebb_process_cpu_s": mh_cpu, "simulated_s": T,
-                  "ratio_loop_cpu": loop / cpu_m, "ratio_process_cpu": cpu_b / cpu_m, "ratio_process_wall": process / wall}))
+summary = {"brian2_loop_cpu_s": brian_loop, "brian2_process_wall_s": brian_process, "brian2_process_cpu_s": brian_cpu,
+           "simulated_s": T, "metahebb": {}}
+for binary in args.metahebb:
+    wall, cpu_m = med(mh_wall[binary]), med(mh_cpu[binary])
+    print(f"  metahebb {binary}\n    process CPU s {cpu_m:.2f} = {cpu_m / T:.3f} per sim s "
+          f"({min(mh_cpu[binary]):.2f}-{max(mh_cpu[binary]):.2f}); wall_s {wall:.2f} "
+          f"({min(mh_wall[binary]):.2f}-{max(mh_wall[binary]):.2f})")
+    print(f"    ratio Brian2 loop CPU / metahebb process CPU {loop / cpu_m:.2f}x; Brian2 process / metahebb process: "
+          f"CPU {cpu_b / cpu_m:.2f}x, wall {process / wall:.2f}x")
+    summary["metahebb"][binary] = {"wall_s": mh_wall[binary], "process_cpu_s": mh_cpu[binary],
+                                   "ratio_loop_cpu": loop / cpu_m, "ratio_process_cpu": cpu_b / cpu_m,
+                                   "ratio_process_wall": process / wall}
+print(json.dumps(summary))
