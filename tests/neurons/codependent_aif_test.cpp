@@ -5,8 +5,11 @@
 #include <cmath>
 #include <metahebb/neurons/codependent_aif.hpp>
 #include <metahebb/simulation/neuron_group.hpp>
+#include <metahebb/tasks/inhibitory_balance.hpp>
 #include <string>
 #include <vector>
+
+#include "../support/lanes_match_scalar.hpp"
 
 using namespace metahebb;
 
@@ -132,4 +135,20 @@ TEST_CASE("CodependentAif: bad settings throw, naming the field", "[neurons][cva
   p = {};
   p.adapt_jump = -0.1;
   throws_naming(p, "neuron.adapt_jump");
+}
+
+// --- the neuron in the §3.3 task (tasks/inhibitory_balance.hpp): the shared lanes check -------
+
+TEST_CASE("CodependentAif in the inhibitory-balance task: SIMD lanes equal the scalar path",
+          "[neurons][cvaif][inhibitory_balance][lanes]") {
+  using Task = InhibitoryBalance<CodependentAif, SpikeTraceRule, float, 16>;
+  Task::config_type c;
+  c.neuron.g_exc_bar = 0.014;  // the task's Vogels input weights are scaled for ConductanceLif's ḡ, not Auryn's 1
+  c.neuron.g_inh_bar = 0.035;
+  c.training_time = 8.0;
+  c.scoring_time = 2.0;
+  c.window = 1.0;
+  c.explosion_grace = 1.0;
+  c.explosion_window = 1.0;
+  testing::check_neuron_lanes_match_scalar(Task(c));
 }

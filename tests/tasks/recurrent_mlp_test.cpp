@@ -3,6 +3,7 @@
 // E→E, I→E learning with it.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <metahebb/tasks/recurrent_network.hpp>
 #include <string>
@@ -171,6 +172,15 @@ TEST_CASE("MLP family: the network runs, lanes equal the scalar network, a seed 
   CHECK(fast[0].mean_weight_end[2] != fast[0].mean_weight_start[2]);
   CHECK(fast[0].mean_weight_end[1] == fast[0].mean_weight_start[1]);
   CHECK(fast[0].mean_weight_end[3] == fast[0].mean_weight_start[3]);
+  // Weight metrics cover the plastic types only (as fSBI's MLP runs monitor con_ee and con_ie).
+  const auto metric_names = fast[0].metrics.names();
+  auto has = [&](const std::string& name) {
+    return std::find(metric_names.begin(), metric_names.end(), name) != metric_names.end();
+  };
+  CHECK(has("w_final_EE"));
+  CHECK(has("w_final_IE"));
+  CHECK_FALSE(has("w_final_EI"));
+  CHECK_FALSE(has("w_final_II"));
   // Zero heads with η ≠ 0: Δw = η (0 · h2 + 0) = 0, every weight stays where it started, and the
   // network is then the static one spike for spike.
   for (std::size_t t = 0; t < 4; ++t)

@@ -222,9 +222,18 @@ class CodependentAif {
   template <class Group>
   static void store_factors(const Group& group, std::span<PostFactors<scalar>> out) noexcept {
     constexpr std::size_t width = lanes::size_v<T>;
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      const state_type& s = group[i / width];
-      out[i] = {lanes::lane(s.v_trace, i % width), lanes::lane(s.c_exc, i % width), lanes::lane(s.c_inh, i % width)};
+    for (std::size_t b = 0; b * width < out.size(); ++b) {
+      const state_type& s = group[b];
+      const std::size_t n = out.size() - b * width < width ? out.size() - b * width : width;
+      if constexpr (width == 1) {
+        out[b] = {s.v_trace, s.c_exc, s.c_inh};
+      } else {
+        alignas(64) scalar v[width], e[width], i[width];
+        s.v_trace.store_aligned(v);
+        s.c_exc.store_aligned(e);
+        s.c_inh.store_aligned(i);
+        for (std::size_t l = 0; l < n; ++l) out[b * width + l] = {v[l], e[l], i[l]};
+      }
     }
   }
 

@@ -425,7 +425,8 @@ class RecurrentNetwork {
     return o;
   }
 
-  // The filter-SBI metrics of the scoring window (observations/network_metrics.hpp).
+  // The filter-SBI metrics of the scoring window (observations/network_metrics.hpp); the weight
+  // metrics (w_blow, w_creep, w_final_<type>) over the plastic types.
   NetworkMetrics metrics(const observation& o, std::array<std::vector<double>, 4>& start) const {
     const auto& c = config_;
     const double seconds = static_cast<double>(c.scoring_steps()) * c.neuron.dt;
@@ -435,10 +436,13 @@ class RecurrentNetwork {
         pairs[k] = {spikes[k].neuron, static_cast<double>(spikes[k].step) * c.neuron.dt};
       return SpikeRecord::from_pairs(neurons, 0.0, seconds, pairs, name);
     };
+    // The plastic types' weights (fSBI's MLP runs monitor con_ee and con_ie only; static types
+    // would dilute w_blow and w_creep).
     std::vector<SynapseWeights> weights;
     for (std::size_t t = 0; t < 4; ++t)
-      weights.push_back({recurrent_synapse_types[t],
-                         {std::move(start[t]), std::vector<double>(o.weights[t].begin(), o.weights[t].end())}});
+      if (Family::plastic[t])
+        weights.push_back({recurrent_synapse_types[t],
+                           {std::move(start[t]), std::vector<double>(o.weights[t].begin(), o.weights[t].end())}});
     NetworkMetricsSettings settings = c.metrics;
     settings.w_max = c.rule.w_max;
     return compute_network_metrics(record(o.exc_spikes, c.exc, "exc"), record(o.inh_spikes, c.inh, "inh"), weights,
