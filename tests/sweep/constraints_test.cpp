@@ -30,7 +30,8 @@ TEST_CASE("constraints parse intervals, bounds and comments", "[sweep][constrain
   CHECK(c.list()[1].lower == 0.7);
   CHECK(std::isinf(c.list()[1].upper));
   CHECK(c.list()[2].upper == 0.1);
-  CHECK(c.str() == "rate_e_hz in [1, 50]\ncv_isi in [0.69999999999999996, inf]\nw_blow in [-inf, 0.10000000000000001]\n");
+  CHECK(c.str() == "rate_e_hz in [1, 50]\ncv_isi in [0.7, inf]\nw_blow in [-inf, 0.1]\n");
+  CHECK(Constraints::parse(c.str(), vocabulary).str() == c.str());  // the text reads back as itself
   CHECK(Constraints::parse("rate_e_hz in [-inf, 3]", vocabulary).list()[0].upper == 3.0);
 }
 

@@ -40,7 +40,12 @@ struct Constraint {
 
   bool passes(double value) const noexcept { return value >= lower && value <= upper; }  // NaN fails
   std::string text() const {
-    auto number = [](double v) { return std::isinf(v) ? std::string(v < 0 ? "-inf" : "inf") : metahebb::detail::format_value(v); };
+    auto number = [](double v) {  // the shortest text that reads back as v
+      if (std::isinf(v)) return std::string(v < 0 ? "-inf" : "inf");
+      char text[32];
+      const auto [end, ec] = std::to_chars(text, text + sizeof text, v);
+      return ec == std::errc{} ? std::string(text, end) : metahebb::detail::format_value(v);
+    };
     return metric + " in [" + number(lower) + ", " + number(upper) + "]";
   }
 };

@@ -170,7 +170,10 @@ class RuleStore {
 
   /// Commits `block` as one chunk: the chunk file first, then the manifest naming it.
   /// A rule id already in the store is an error (nothing is ever duplicated).
-  void append(const Records& block) {
+  /// `write_files` = false keeps the chunk in memory only: under MPI every rank appends the
+  /// same gathered records and only the writing rank (rank 0) writes them, so one store on
+  /// disk holds every rank's rules (docs/running-on-a-cluster.md).
+  void append(const Records& block, bool write_files = true) {
     if (block.size() == 0) return;
     require(static_cast<std::size_t>(block.theta.cols()) == layout_.theta_names.size(), "records.theta.cols()",
             block.theta.cols(), "must equal the store's θ size");
@@ -197,12 +200,12 @@ class RuleStore {
       for (Eigen::Index k = 0; k < block.theta.cols(); ++k) put(block.theta(row, k));
       for (Eigen::Index k = 0; k < block.metrics.cols(); ++k) put(block.metrics(row, k));
     }
-    io::write_file_atomically(path(name), bytes);
+    if (write_files) io::write_file_atomically(path(name), bytes);
     chunks_.push_back({name, rows_, block.size()});
     std::string manifest;
     for (const auto& c : chunks_)
       manifest += c.file + " " + std::to_string(c.first_row) + " " + std::to_string(c.rows) + "\n";
-    io::write_file_atomically(path("manifest.txt"), manifest);
+    if (write_files) io::write_file_atomically(path("manifest.txt"), manifest);
     blocks_.push_back(block);
     rows_ += block.size();
     for (const auto id : block.rule_id) ids_.insert(id);

@@ -15,6 +15,8 @@
 /// recurrent one); every group is one work item of the executor, so a one-dataset sweep uses
 /// every core. Groups run in batches of `chunk_groups` (0: 2 × the executor's concurrency);
 /// each batch, once complete, is committed to the store as one chunk, then progress is called.
+/// With an MpiExecutor (execution/mpi.hpp) the groups of a batch are sharded over the ranks,
+/// every rank receives every group's metrics, and only rank 0 writes the chunk: one store.
 
 #include <Eigen/Core>
 #include <algorithm>
@@ -132,7 +134,7 @@ std::size_t simulate_rules(const TaskT& task, RuleStore& store, std::uint64_t fi
         for (std::size_t j = 0; j < width; ++j) block.metrics(row, static_cast<Eigen::Index>(j)) = results[item][k * width + j];
       }
     }
-    store.append(block);
+    store.append(block, metahebb::detail::executor_writer(executor));  // under MPI: rank 0 writes
     done += rows;
     progress(done, missing, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }

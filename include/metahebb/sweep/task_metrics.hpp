@@ -58,9 +58,9 @@ struct TaskMetrics<InhibitoryBalance<Neuron, Rule, Scalar, Lanes>> {
   }
 };
 
-template <template <class> class Neuron, class Scalar>
-struct TaskMetrics<RecurrentNetwork<Neuron, Scalar>> {
-  using task_type = RecurrentNetwork<Neuron, Scalar>;
+template <template <class> class Neuron, class Scalar, class Family>
+struct TaskMetrics<RecurrentNetwork<Neuron, Scalar, Family>> {
+  using task_type = RecurrentNetwork<Neuron, Scalar, Family>;
 
   static std::vector<std::string> names(const task_type&) {
     std::vector<std::string> n = NetworkMetrics{}.names();  // the 15 spike and weight metrics
