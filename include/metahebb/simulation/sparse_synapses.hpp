@@ -588,18 +588,19 @@ bool absorb_and_step(NeuronGroup<Model, Blocks>& group, std::span<Scalar> first,
     require(false, "absorb_and_step buffer size", std::max(first.size(), second.size()),
             "must be <= the group's neurons (" + std::to_string(lanes_in_group) + ")");
   auto take = [](std::span<Scalar> jumps, std::size_t b) {  // block b's lanes of a buffer, zeroed
-    if constexpr (width == 1) {
+    constexpr std::size_t lanes_per_block = lanes::size_v<T>;  // a local of the lambda: no capture
+    if constexpr (lanes_per_block == 1) {
       const Scalar x = jumps[b];
       jumps[b] = Scalar(0);
       return x;
-    } else if ((b + 1) * width <= jumps.size()) {
-      const T x = T::load_unaligned(jumps.data() + b * width);
-      T(Scalar(0)).store_unaligned(jumps.data() + b * width);
+    } else if ((b + 1) * lanes_per_block <= jumps.size()) {
+      const T x = T::load_unaligned(jumps.data() + b * lanes_per_block);
+      T(Scalar(0)).store_unaligned(jumps.data() + b * lanes_per_block);
       return x;
     } else {  // a partial last block, or past the buffer's end: 0 in the missing lanes
-      alignas(64) Scalar x[width] = {};
-      for (std::size_t l = 0; b * width + l < jumps.size() && l < width; ++l)
-        x[l] = jumps[b * width + l], jumps[b * width + l] = Scalar(0);
+      alignas(64) Scalar x[lanes_per_block] = {};
+      for (std::size_t l = 0; b * lanes_per_block + l < jumps.size() && l < lanes_per_block; ++l)
+        x[l] = jumps[b * lanes_per_block + l], jumps[b * lanes_per_block + l] = Scalar(0);
       return T::load_aligned(x);
     }
   };
