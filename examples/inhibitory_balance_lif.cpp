@@ -8,10 +8,13 @@
 // Evaluation mode (--rule α,β,γ,κ,τ_pre,τ_post or --rule vogels): simulates one rule and
 // reports its rate trajectory and the per-group excitatory and inhibitory currents at the
 // start and at the end of training (Fig. 3C), written to --csv.
+//
+// Under mpirun (built with MPI) the datasets of each iteration are spread over the ranks,
+// with the same results; only rank 0 prints and writes (docs/running-on-a-cluster.md).
 
 #include <metahebb/callbacks/csv_recorder.hpp>
 #include <metahebb/callbacks/progress_line.hpp>
-#include <metahebb/execution/threads.hpp>
+#include <metahebb/execution/processes.hpp>
 #include <metahebb/io/command_line.hpp>
 #include <metahebb/io/rule_spec.hpp>
 #include <metahebb/losses/target_rate.hpp>
@@ -44,7 +47,7 @@ Eigen::VectorXd parse_rule(const std::string& text, double rho0) {
 }
 
 int evaluate_rule(const InhibitoryBalanceTask& task, const Eigen::VectorXd& theta, std::uint64_t seed,
-                  const std::string& csv) {
+                  const std::string& csv, bool writer) {
   const auto& c = task.config();
   const auto d = task.dataset({seed, 0, 0});
   const std::size_t two_seconds = 2 * c.steps_per_second();  // currents averaged over the first and last 2 s of training
@@ -56,6 +59,7 @@ int evaluate_rule(const InhibitoryBalanceTask& task, const Eigen::VectorXd& thet
   };
   const auto o = task.simulate_observed(theta, d, both);
   const double loss = TargetRate()(o, theta);
+  if (!writer) return 0;  // under MPI every rank simulated the rule; rank 0 reports it
   if (!csv.empty()) {
     std::ofstream out(csv);
     require(static_cast<bool>(out), "--csv", csv, "must be a writable file");
@@ -80,6 +84,7 @@ int evaluate_rule(const InhibitoryBalanceTask& task, const Eigen::VectorXd& thet
 }  // namespace
 
 int main(int argc, char** argv) try {
+  const Processes processes(argc, argv);  // MPI ranks when built with MPI (execution/processes.hpp)
   const CommandLine cli(argc, argv,
                         "Search (or evaluate) an inhibitory spike-trace rule that holds a LIF neuron at 5 Hz "
                         "(Confavreux et al. 2020, section 3.3).",
@@ -88,7 +93,7 @@ int main(int argc, char** argv) try {
                          {"datasets", "4", "input realisations per candidate"},
                          {"optimiser", "adam", "adam or cmaes"},
                          {"learning-rate", "0.2", "Adam step, in units of each parameter's scale"},
-                         {"threads", "0", "worker threads (0: all cores)"},
+                         {"threads", "0", "worker threads per process (0: all cores, shared by the processes)"},
                          {"csv", "", "write one row per iteration (or, with --rule, the trajectories) here"},
                          {"rule", "", "evaluate this rule instead of searching: a,b,g,k,tau_pre,tau_post or vogels"},
                          {"rho0", "7", "target of --rule vogels (Hz); 7 Hz settles at ~5 Hz with this input"},
@@ -99,7 +104,9 @@ int main(int argc, char** argv) try {
   config.datasets = cli.get<std::size_t>("datasets");
   const InhibitoryBalanceTask task(config);
   const std::string rule = cli.get<std::string>("rule");
-  if (!rule.empty()) return evaluate_rule(task, parse_rule(rule, cli.get<double>("rho0")), seed, cli.get<std::string>("csv"));
+  if (!rule.empty())
+    return evaluate_rule(task, parse_rule(rule, cli.get<double>("rho0")), seed, cli.get<std::string>("csv"),
+                         processes.writer());
 
   const std::string optimiser = cli.get<std::string>("optimiser");
   require(optimiser == "adam" || optimiser == "cmaes", "--optimiser", optimiser, "must be adam or cmaes");
@@ -115,7 +122,7 @@ int main(int argc, char** argv) try {
 
   callbacks::ProgressLine progress(std::max<std::size_t>(iterations / 20, 1));
   const std::string csv = cli.get<std::string>("csv");
-  const ThreadExecutor executor(cli.get<std::size_t>("threads"));
+  const auto executor = processes.executor(cli.get<std::size_t>("threads"));
   auto run = [&](auto& learner) {
     return csv.empty() ? learner.run(progress) : learner.run(progress, callbacks::CsvRecorder(csv));
   };
@@ -150,7 +157,8 @@ int main(int argc, char** argv) try {
   double rate = 0.0;
   for (std::size_t d = 0; d < config.datasets; ++d)
     rate += task.simulate(final_theta, {seed ^ 0x5eedULL, 0, d})[0].rate_hz / static_cast<double>(config.datasets);
-  std::printf("{\"mode\": \"search\", \"optimiser\": \"%s\", \"loss\": %.6g, \"rate_hz\": %.4g, \"theta\": %s, "
+  if (processes.writer())
+    std::printf("{\"mode\": \"search\", \"optimiser\": \"%s\", \"loss\": %.6g, \"rate_hz\": %.4g, \"theta\": %s, "
               "\"theta0\": %s, \"iterations\": %zu, \"seconds\": %.2f, \"status\": \"%s\"}\n",
               optimiser.c_str(), loss, rate, json_vector(result.final_theta).c_str(), json_vector(theta0).c_str(),
               result.generations, result.seconds, std::string(to_string(result.status.code)).c_str());

@@ -9,7 +9,7 @@
 #include <metahebb/callbacks/csv_recorder.hpp>
 #include <metahebb/callbacks/progress_line.hpp>
 #include <metahebb/core/angle.hpp>
-#include <metahebb/execution/threads.hpp>
+#include <metahebb/execution/processes.hpp>
 #include <metahebb/io/command_line.hpp>
 #include <metahebb/losses/l1_penalty.hpp>
 #include <metahebb/losses/principal_vectors_distance.hpp>
@@ -26,6 +26,7 @@
 using namespace metahebb;
 
 int main(int argc, char** argv) try {
+  const Processes processes(argc, argv);  // MPI ranks when built with MPI; rank 0 prints and writes
   const CommandLine cli(argc, argv, "Rediscover Oja's and the anti-Hebbian rule together (Confavreux et al. 2020, section 3.2).",
                         {{"inputs", "5", "number of input neurons N"},
                          {"outputs", "5", "number of output neurons M (M <= N)"},
@@ -36,7 +37,7 @@ int main(int argc, char** argv) try {
                          {"l1", "0.03", "L1 penalty weight on the coefficients"},
                          {"sigma", "0.1", "initial CMA-ES step size"},
                          {"population", "30", "CMA-ES population (0: 4 + 3 ln 54 = 15, whose sigma collapses on this noisy loss)"},
-                         {"threads", "0", "worker threads (0: all cores)"},
+                         {"threads", "0", "worker threads per process (0: all cores, shared by the processes)"},
                          {"csv", "", "write one row per generation to this file"},
                          {"checkpoint", "", "save the search here every 10 generations; resume from it if it exists"}});
   if (cli.help()) return 0;
@@ -49,7 +50,7 @@ int main(int argc, char** argv) try {
   const HierarchicalPcaTask task(config);
   const PlasticGroups& groups = task.groups();
   const auto seed = cli.get<std::uint64_t>("seed");
-  const auto threads = cli.get<std::size_t>("threads");
+  const auto executor = processes.executor(cli.get<std::size_t>("threads"));
 
   RandomStream start(seed, Purpose::user);  // both rules start at N(0, 0.1²)
   Eigen::VectorXd theta0(static_cast<Eigen::Index>(task.num_parameters()));
@@ -61,7 +62,7 @@ int main(int argc, char** argv) try {
   cmaes_options.seed = seed;
   cmaes_options.population_size = cli.get<std::size_t>("population");
   MetaLearner learner(task, Sum(PrincipalVectorsDistance(), L1Penalty(cli.get<double>("l1"))),
-                      Cmaes(theta0, cmaes_options), ThreadExecutor(threads),
+                      Cmaes(theta0, cmaes_options), executor,
                       {.seed = seed, .max_generations = cli.get<std::size_t>("generations")});
 
   const Eigen::VectorXd reference = task.oja_anti_hebbian();
@@ -81,7 +82,7 @@ int main(int argc, char** argv) try {
   std::size_t resumed_at = 0;
   if (!checkpoint_path.empty() && std::filesystem::exists(checkpoint_path)) {
     resumed_at = callbacks::resume(learner, checkpoint_path, identity).generation;
-    std::fprintf(stderr, "resumed from %s at generation %zu\n", checkpoint_path.c_str(), resumed_at);
+    if (processes.writer()) std::fprintf(stderr, "resumed from %s at generation %zu\n", checkpoint_path.c_str(), resumed_at);
   }
   const std::string csv = cli.get<std::string>("csv");
   auto search = [&](auto&&... more) {
@@ -95,7 +96,8 @@ int main(int argc, char** argv) try {
   Eigen::MatrixXd candidates(result.final_theta.size(), 2);
   candidates << result.final_theta, reference;
   const Eigen::VectorXd losses =
-      evaluate(task, PrincipalVectorsDistance(), candidates, {.seed = seed ^ 0x5eedULL}, ThreadExecutor(threads)).losses;
+      evaluate(task, PrincipalVectorsDistance(), candidates, {.seed = seed ^ 0x5eedULL}, executor).losses;
+  if (!processes.writer()) return 0;
 
   const double angle_feedforward = angle_deg(groups.slice(result.final_theta, "feedforward"), oja);
   const double angle_lateral = angle_deg(groups.slice(result.final_theta, "lateral"), anti_hebbian);

@@ -7,7 +7,7 @@
 #include <metahebb/callbacks/csv_recorder.hpp>
 #include <metahebb/callbacks/progress_line.hpp>
 #include <metahebb/core/angle.hpp>
-#include <metahebb/execution/threads.hpp>
+#include <metahebb/execution/processes.hpp>
 #include <metahebb/io/command_line.hpp>
 #include <metahebb/losses/l1_penalty.hpp>
 #include <metahebb/losses/principal_vector_distance.hpp>
@@ -23,6 +23,7 @@
 using namespace metahebb;
 
 int main(int argc, char** argv) try {
+  const Processes processes(argc, argv);  // MPI ranks when built with MPI; rank 0 prints and writes
   const CommandLine cli(argc, argv, "Rediscover Oja's rule with CMA-ES (Confavreux et al. 2020, section 3.1).",
                         {{"inputs", "3", "number of input neurons N"},
                          {"seed", "1", "random seed (datasets, initial rule, CMA-ES)"},
@@ -31,7 +32,7 @@ int main(int argc, char** argv) try {
                          {"steps", "200", "batch updates per dataset"},
                          {"l1", "0.03", "L1 penalty weight on the coefficients"},
                          {"sigma", "0.1", "initial CMA-ES step size"},
-                         {"threads", "0", "worker threads (0: all cores)"},
+                         {"threads", "0", "worker threads per process (0: all cores, shared by the processes)"},
                          {"csv", "", "write one row per generation to this file"},
                          {"fixed-scale", "", "do not rescale each dataset's covariance (admits a family of non-Oja solutions)", true}});
   if (cli.help()) return 0;
@@ -54,8 +55,9 @@ int main(int argc, char** argv) try {
   CmaesOptions cmaes_options;
   cmaes_options.sigma0 = cli.get<double>("sigma");
   cmaes_options.seed = seed;
+  const auto executor = processes.executor(cli.get<std::size_t>("threads"));
   MetaLearner learner(task, Sum(PrincipalVectorDistance(), L1Penalty(cli.get<double>("l1"))), Cmaes(a0, cmaes_options),
-                      ThreadExecutor(cli.get<std::size_t>("threads")), {.seed = seed, .max_generations = generations});
+                      executor, {.seed = seed, .max_generations = generations});
 
   const Eigen::VectorXd oja = rules::oja(task.basis());
   callbacks::ProgressLine progress(std::max<std::size_t>(generations / 30, 1));
@@ -66,9 +68,9 @@ int main(int argc, char** argv) try {
   // Score the final rule and Oja's rule on datasets the search never saw, without the L1 term.
   Eigen::MatrixXd candidates(result.final_theta.size(), 2);
   candidates << result.final_theta, oja;
-  const Eigen::VectorXd losses = evaluate(task, PrincipalVectorDistance(), candidates, {.seed = seed ^ 0x5eedULL},
-                                          ThreadExecutor(cli.get<std::size_t>("threads")))
-                                     .losses;
+  const Eigen::VectorXd losses =
+      evaluate(task, PrincipalVectorDistance(), candidates, {.seed = seed ^ 0x5eedULL}, executor).losses;
+  if (!processes.writer()) return 0;
 
   const double angle = angle_deg(result.final_theta, oja);
   std::printf(

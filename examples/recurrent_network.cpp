@@ -9,11 +9,13 @@
 // --family mlp: filter SBI's MLP rules on E→E and I→E (CodependentAif neurons, 50 Hz bound):
 // --rule static or 22 numbers (EE then IE; each η, pre head 0–3, pre bias, post head 0–3, post
 // bias); the search box is the fSBI prior (η in [0, 1], heads in [−1, 1]).
+// Under mpirun (built with MPI) a search's candidates are spread over the ranks, with the same
+// results; only rank 0 prints and writes (docs/running-on-a-cluster.md).
 
 #include <metahebb/callbacks/csv_recorder.hpp>
 #include <metahebb/callbacks/progress_line.hpp>
 #include <metahebb/evaluate.hpp>
-#include <metahebb/execution/threads.hpp>
+#include <metahebb/execution/processes.hpp>
 #include <metahebb/io/command_line.hpp>
 #include <metahebb/losses/stability.hpp>
 #include <metahebb/meta_learner.hpp>
@@ -75,9 +77,10 @@ std::string json_metrics(const RecurrentObservation& o) {
 }  // namespace
 
 template <class Task>
-int run(const CommandLine& cli);
+int run(const CommandLine& cli, const Processes& processes);
 
 int main(int argc, char** argv) try {
+  const Processes processes(argc, argv);  // MPI ranks when built with MPI (execution/processes.hpp)
   const CommandLine cli(argc, argv,
                         "Simulate (or search) rule quartets in a recurrent E/I spiking network with four plastic "
                         "synapse types.",
@@ -92,7 +95,7 @@ int main(int argc, char** argv) try {
                          {"rule", "default", "polynomial: static, vogels (the default) or 24 comma-separated numbers (EE, EI, IE, "
                                              "II); mlp: static (the default) or 22 numbers (EE, IE)"},
                          {"seed", "1", "random seed (network, input, CMA-ES)"},
-                         {"threads", "0", "worker threads (0: all cores)"},
+                         {"threads", "0", "worker threads per process (0: all cores, shared by the processes)"},
                          {"search", "", "search a stabilising quartet with CMA-ES instead", true},
                          {"generations", "40", "CMA-ES generations (--search)"},
                          {"population", "12", "CMA-ES population (--search)"},
@@ -100,16 +103,16 @@ int main(int argc, char** argv) try {
                          {"csv", "", "write one row per generation here (--search)"}});
   if (cli.help()) return 0;
   const std::string family = cli.get<std::string>("family");
-  if (family == "polynomial") return run<RecurrentNetworkTask>(cli);
+  if (family == "polynomial") return run<RecurrentNetworkTask>(cli, processes);
   require(family == "mlp", "--family", family, "must be polynomial or mlp");
-  return run<MlpRecurrentNetworkTask>(cli);
+  return run<MlpRecurrentNetworkTask>(cli, processes);
 } catch (const std::exception& e) {
   std::cerr << e.what() << '\n';
   return 2;
 }
 
 template <class Task>
-int run(const CommandLine& cli) {
+int run(const CommandLine& cli, const Processes& processes) {
   constexpr bool polynomial = std::is_same_v<typename Task::family_type, PolynomialFamily>;
   typename Task::config_type config;
   config.exc = cli.get<std::size_t>("exc");
@@ -121,7 +124,7 @@ int run(const CommandLine& cli) {
   config.scoring_time = cli.get<double>("scoring");
   config.datasets = cli.get<std::size_t>("datasets");
   const auto seed = cli.get<std::uint64_t>("seed");
-  const ThreadExecutor executor(cli.get<std::size_t>("threads"));
+  const auto executor = processes.executor(cli.get<std::size_t>("threads"));
   const Task task(config);
   const auto n = static_cast<Eigen::Index>(task.num_parameters());
 
@@ -169,6 +172,7 @@ int run(const CommandLine& cli) {
   const RecurrentObservation o = task.simulate(theta, {seed ^ 0x5eedULL, 0, 0})[0];
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   const double simulated = static_cast<double>(o.simulated_steps) * config.neuron.dt;
+  if (!processes.writer()) return 0;  // every rank scored θ; rank 0 reports it
   std::fprintf(stderr, "E %.2f Hz, I %.2f Hz, CV_ISI %.3f, spatial Fano %.3f, w_blow %.3f, w_creep %.3f%s\n",
                o.rate_e_hz, o.rate_i_hz, o.metrics.cv_isi, o.metrics.spatial_fano, o.metrics.w_blow,
                o.metrics.w_creep, o.exploded ? " (exploded)" : "");

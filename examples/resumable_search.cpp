@@ -8,13 +8,15 @@
 // Outputs in --out: summary.json (callbacks/json_summary.hpp) and the θ history as .npy
 // (callbacks/theta_history.hpp) with the prefix run_from<g>_, g being the generation the
 // process started from (so a resumed part never overwrites the arrays of an earlier part).
+// Under mpirun (built with MPI) every rank resumes from the same checkpoint and rank 0 alone
+// writes checkpoints and outputs (docs/running-on-a-cluster.md).
 
 #include <metahebb/callbacks/checkpoint.hpp>
 #include <metahebb/callbacks/json_summary.hpp>
 #include <metahebb/callbacks/progress_bar.hpp>
 #include <metahebb/callbacks/theta_history.hpp>
 #include <metahebb/core/angle.hpp>
-#include <metahebb/execution/threads.hpp>
+#include <metahebb/execution/processes.hpp>
 #include <metahebb/io/command_line.hpp>
 #include <metahebb/losses/l1_penalty.hpp>
 #include <metahebb/losses/principal_vector_distance.hpp>
@@ -30,11 +32,12 @@
 using namespace metahebb;
 
 int main(int argc, char** argv) try {
+  const Processes processes(argc, argv);  // MPI ranks when built with MPI; rank 0 prints and writes
   const CommandLine cli(argc, argv, "Oja's rule rediscovery with checkpoints: kill it and run it again to resume.",
                         {{"inputs", "3", "number of input neurons N"},
                          {"seed", "1", "random seed"},
                          {"generations", "1500", "CMA-ES generations"},
-                         {"threads", "0", "worker threads (0: all cores)"},
+                         {"threads", "0", "worker threads per process (0: all cores, shared by the processes)"},
                          {"checkpoint", "search.ckpt", "checkpoint file (resumed from if it exists)"},
                          {"every", "10", "generations between checkpoints"},
                          {"out", "", "existing directory for summary.json and the theta history (optional)"}});
@@ -51,7 +54,7 @@ int main(int argc, char** argv) try {
   start.fill_normal(a0);
   a0 *= 0.1;
   MetaLearner learner(task, Sum(PrincipalVectorDistance(), L1Penalty(0.03)), Cmaes(a0, {.sigma0 = 0.1, .seed = seed}),
-                      ThreadExecutor(cli.get<std::size_t>("threads")),
+                      processes.executor(cli.get<std::size_t>("threads")),
                       {.seed = seed, .max_generations = cli.get<std::size_t>("generations")});
 
   // Settings the task type does not show go into the checkpoint's identity.
@@ -60,7 +63,7 @@ int main(int argc, char** argv) try {
   std::size_t from = 0;
   if (std::filesystem::exists(path)) {
     from = callbacks::resume(learner, path, configuration).generation;
-    std::fprintf(stderr, "resumed from %s at generation %zu\n", path.c_str(), from);
+    if (processes.writer()) std::fprintf(stderr, "resumed from %s at generation %zu\n", path.c_str(), from);
   }
   callbacks::Checkpoint checkpoint(learner, path, cli.get<std::size_t>("every"), configuration);
   callbacks::ProgressBar progress(50);
@@ -72,7 +75,8 @@ int main(int argc, char** argv) try {
     callbacks::JsonSummary summary(out + "/summary.json");
     result = learner.run(checkpoint, progress, history, summary);
   }
-  std::printf("{\"generations\": %zu, \"best_loss\": %.17g, \"angle_to_oja_deg\": %.6f, \"status\": \"%s\"}\n",
+  if (processes.writer())
+    std::printf("{\"generations\": %zu, \"best_loss\": %.17g, \"angle_to_oja_deg\": %.6f, \"status\": \"%s\"}\n",
               result.generations, result.best_loss, angle_deg(result.final_theta, rules::oja(task.basis())),
               std::string(to_string(result.status.code)).c_str());
   return 0;
