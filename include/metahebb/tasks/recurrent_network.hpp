@@ -317,7 +317,11 @@ class RecurrentNetwork {
     auto each = [&groups](auto&& f) {  // f(t, group) for every type
       [&]<std::size_t... t>(std::index_sequence<t...>) { (f(t, std::get<t>(groups)), ...); }(std::make_index_sequence<4>{});
     };
-    auto &ee = std::get<0>(groups), &ei = std::get<1>(groups), &ie = std::get<2>(groups), &ii = std::get<3>(groups);
+    // One declaration each: the four groups may have different types (a family's rules differ).
+    auto& ee = std::get<0>(groups);
+    auto& ei = std::get<1>(groups);
+    auto& ie = std::get<2>(groups);
+    auto& ii = std::get<3>(groups);
     // The postsynaptic factors of each population, per neuron, after its latest step (only for
     // rules that read them; empty otherwise).
     std::vector<PostFactors<Scalar>> e_factors(reads_factors ? c.exc : 0), i_factors(reads_factors ? c.inh : 0);
