@@ -437,6 +437,14 @@ TEST_CASE("fixed coordinates, dropped pairs, and ensembles trained on 2 threads 
     CHECK(a.epochs[i].heldout_nll == b.epochs[i].heldout_nll);
   }
   CHECK(a.heldout_nll == b.heldout_nll);
+  // An exception thrown by the progress callback on a training thread reaches the caller, and
+  // the previous training is kept (the samples below are those of the completed fit).
+  CHECK_THROWS_WITH(parallel.fit(theta, x, [](const TrainingReport::Epoch& e) {
+    if (e.member == 1) throw std::runtime_error("stop member 1");
+  }), "stop member 1");
+  Eigen::MatrixXd bad = theta;
+  bad(0, 1) = 0.7;  // the fixed coordinate differs
+  CHECK_THROWS_WITH(parallel.fit(bad, x), Catch::Matchers::Contains("theta.row(0)"));
   const Eigen::Vector2d x0(0.5, -0.2);
   const Eigen::MatrixXd samples = serial.sample(x0, 300, 2);
   CHECK(samples == parallel.sample(x0, 300, 2));

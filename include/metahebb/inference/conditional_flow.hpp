@@ -33,6 +33,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <limits>
 #include <mutex>
@@ -129,7 +130,8 @@ class ConditionalFlow {
   /// Throws invalid_configuration for mismatched shapes, θ outside the support (its open
   /// interior, where T is defined; a fixed coordinate must equal its value), non-finite x
   /// unless drop_non_finite_x, or fewer than 2 usable pairs. `progress` is called after every
-  /// epoch of every member (from the training threads, one call at a time).
+  /// epoch of every member (from the training threads, one call at a time). If fit throws
+  /// (bad data, or an exception from `progress`), the previous training is kept unchanged.
   TrainingReport fit(const Eigen::MatrixXd& theta, const Eigen::MatrixXd& x, const Progress& progress = {}) {
     validate_pairs(theta, x);
     std::vector<Eigen::Index> rows;
@@ -166,14 +168,15 @@ class ConditionalFlow {
     }
     jac_train /= static_cast<double>(train);
     jac_held /= static_cast<double>(heldout);
-    zscore(data.u_train, u_mean_, u_std_);
-    zscore(data.x_train, x_mean_, x_std_);
-    data.u_train = standardise(data.u_train, u_mean_, u_std_);
-    data.x_train = standardise(data.x_train, x_mean_, x_std_);
-    data.u_held = standardise(data.u_held, u_mean_, u_std_);
-    data.x_held = standardise(data.x_held, x_mean_, x_std_);
+    Eigen::VectorXd u_mean, u_std, x_mean, x_std;  // committed to the members only on success
+    zscore(data.u_train, u_mean, u_std);
+    zscore(data.x_train, x_mean, x_std);
+    data.u_train = standardise(data.u_train, u_mean, u_std);
+    data.x_train = standardise(data.x_train, x_mean, x_std);
+    data.u_held = standardise(data.u_held, u_mean, u_std);
+    data.x_held = standardise(data.x_held, x_mean, x_std);
     // −log q(θ | x) = −log q_k(v | c) − Σ log|dT/dθ| + Σ log σ_u: the last two are constants of each pair.
-    const double log_std_u = u_std_.array().log().sum();
+    const double log_std_u = u_std.array().log().sum();
     data.offset_train = log_std_u - jac_train;
     data.offset_held = log_std_u - jac_held;
 
@@ -181,7 +184,6 @@ class ConditionalFlow {
     report.train_pairs = static_cast<std::size_t>(train);
     report.heldout_pairs = static_cast<std::size_t>(heldout);
     report.dropped_pairs = static_cast<std::size_t>(theta.rows() - n);
-    flows_.clear();
     const auto K = static_cast<std::size_t>(settings_.ensemble_size);
     std::vector<Member> members(K);
     std::mutex progress_mutex;
@@ -190,20 +192,34 @@ class ConditionalFlow {
     if (threads <= 1) {
       for (std::size_t k = 0; k < K; ++k) members[k] = train_member(static_cast<int>(k), data, callback, progress_mutex);
     } else {
-      // Member k runs on thread k mod threads; each member uses only its own streams.
+      // Member k runs on thread k mod threads; each member uses only its own streams. An
+      // exception (from the callback, or out of memory) is rethrown here, the first by thread.
       std::vector<std::thread> pool;
+      std::vector<std::exception_ptr> errors(threads);
       for (std::size_t t = 0; t < threads; ++t)
         pool.emplace_back([&, t] {
-          for (std::size_t k = t; k < K; k += threads)
-            members[k] = train_member(static_cast<int>(k), data, callback, progress_mutex);
+          try {
+            for (std::size_t k = t; k < K; k += threads)
+              members[k] = train_member(static_cast<int>(k), data, callback, progress_mutex);
+          } catch (...) {
+            errors[t] = std::current_exception();
+          }
         });
       for (auto& thread : pool) thread.join();
+      for (const auto& error : errors)
+        if (error) std::rethrow_exception(error);
     }
+    std::vector<MaskedAutoregressiveFlow> flows;
     for (Member& m : members) {
       report.epochs.insert(report.epochs.end(), m.epochs.begin(), m.epochs.end());
       report.members.push_back(m.outcome);
-      flows_.push_back(std::move(*m.flow));
+      flows.push_back(std::move(*m.flow));
     }
+    flows_ = std::move(flows);
+    u_mean_ = std::move(u_mean);
+    u_std_ = std::move(u_std);
+    x_mean_ = std::move(x_mean);
+    x_std_ = std::move(x_std);
     report.heldout_nll = -mixture_log_prob(data.u_held, data.x_held).mean() + data.offset_held;
     return report;
   }
