@@ -147,7 +147,7 @@ int main(int argc, char** argv) try {
        {"init-scale", "0.01", "the fit starts from theta ~ N(0, s^2)"},
        {"seed", "1", "random seed (data, start, order)"},
        {"report-terms", "X1Y1W0R0,X0Y2W1R0,X1Y0W0R1,X0Y0W1R0", "coefficients printed in the summary's \"terms\""},
-       {"data-file", "", "fit recorded trajectories from this CSV instead (docs/fitting-to-data.md)"},
+       {"data-file", "", "fit recorded trajectories from this CSV or .npy file instead (docs/fitting-to-data.md)"},
        {"weights-file", "", "initial weights of the --data-file trajectories (CSV: trajectory,i,w_0,...)"},
        {"write-data", "", "write the simulated training trajectories to this CSV (and <file>.w0.csv)"}});
   if (cli.help()) return 0;
@@ -161,9 +161,12 @@ int main(int argc, char** argv) try {
   require_count("--train", static_cast<long long>(n_train), 1, 100000);
 
   const VolterraBasis basis = reward_volterra_basis();
+  // With --data-file the rule that made the data is unknown: no angle unless --teacher names one.
   std::string teacher_name = cli.get<std::string>("teacher");
-  if (teacher_name.empty()) teacher_name = behaviour ? "reward" : "oja";
-  const Eigen::VectorXd teacher = teacher_name == "oja"          ? rules::oja_reward_basis(basis)
+  const std::string file = cli.get<std::string>("data-file");
+  if (teacher_name.empty() && file.empty()) teacher_name = behaviour ? "reward" : "oja";
+  const Eigen::VectorXd teacher = teacher_name.empty()          ? Eigen::VectorXd()
+                                  : teacher_name == "oja"        ? rules::oja_reward_basis(basis)
                                   : teacher_name == "reward"     ? rules::reward_teacher(basis)
                                   : teacher_name == "forgetting" ? rules::forgetting_teacher(basis)
                                                                  : theta_from_terms(basis, teacher_name);
@@ -185,9 +188,8 @@ int main(int argc, char** argv) try {
 
   std::vector<Trajectory> train;
   std::vector<SimulatedTrajectory> held_out;
-  const std::string file = cli.get<std::string>("data-file");
   if (!file.empty()) {
-    train = read_trajectories_csv(file, layer, behaviour);
+    train = read_trajectories(file, layer, behaviour);  // .npy or CSV
     for (std::size_t k = 0; k < train.size(); ++k) {  // W_0 as for simulated data, unless given
       RandomStream w(seed, Purpose::initial_weights, 0, 0, k);
       w.fill_normal(train[k].w0);
@@ -220,7 +222,7 @@ int main(int argc, char** argv) try {
   if (rule_name == "mlp") identifiable = Eigen::Array<bool, Eigen::Dynamic, 1>::Constant(61, true);
 
   const Eigen::VectorXd readout = choices.readout();
-  const std::string label = file.empty() ? teacher_name : "(recorded)";
+  const std::string label = file.empty() ? teacher_name : "(recorded)";  // --teacher with a file: only the angle
   auto fit_with = [&](const auto& rule) {
     const bool volterra = rule_name == "volterra";
     return behaviour ? run(cli, layer, rule, basis, teacher, train, held_out, ChoiceBce{readout}, &readout,

@@ -9,6 +9,7 @@
 #include <metahebb/fit/behaviour_data.hpp>
 #include <metahebb/fit/fit_rule.hpp>
 #include <metahebb/fit/trajectory_csv.hpp>
+#include <metahebb/io/npy.hpp>
 #include <metahebb/rules/mlp_rule.hpp>
 #include <metahebb/rules/reward_volterra.hpp>
 
@@ -91,7 +92,7 @@ TEST_CASE("behaviour data: blocks of trials, one update per accepted presentatio
   CHECK((s.truth.w.back() - s.data.w0).norm() > 0.1);
 }
 
-TEST_CASE("trajectories survive a CSV round trip (activity with unrecorded neurons, behaviour)") {
+TEST_CASE("trajectories survive a CSV and a .npy round trip (activity with unrecorded neurons, behaviour)") {
   const auto dir = std::filesystem::temp_directory_path();
   const VolterraBasis b = reward_volterra_basis();
   ActivityDataConfig a;
@@ -125,6 +126,32 @@ TEST_CASE("trajectories survive a CSV round trip (activity with unrecorded neuro
   CHECK(bback[0].choice == beh[0].choice);
   CHECK(bback[0].r == beh[0].r);
   CHECK(bback[0].plastic == beh[0].plastic);
+  // The same trajectories as a .npy table (column-major: numpy's Fortran order), read back.
+  {
+    const auto& tr = act[1];
+    const Eigen::Index T = tr.x.rows(), N = tr.x.cols(), M = tr.y.cols();
+    Eigen::MatrixXd table(T, 2 + N + M + 2);
+    for (Eigen::Index t = 0; t < T; ++t) {
+      table(t, 0) = 7.0;  // any id
+      table(t, 1) = static_cast<double>(t);
+      table.row(t).segment(2, N) = tr.x.row(t);
+      table.row(t).segment(2 + N, M) = tr.y.row(t);
+      table(t, 2 + N + M) = tr.plastic[static_cast<std::size_t>(t)];
+      table(t, 3 + N + M) = tr.r[t];
+    }
+    const std::string npy = (dir / "metahebb_fit_activity.npy").string();
+    io::write_npy(npy, table);
+    const auto from_npy = read_trajectories(npy, a.layer, false);
+    REQUIRE(from_npy.size() == 1);
+    CHECK(from_npy[0].x == tr.x);
+    CHECK((from_npy[0].y.array().isNaN() == tr.y.array().isNaN()).all());
+    CHECK((from_npy[0].y.array().isNaN() || from_npy[0].y.array() == tr.y.array()).all());
+    CHECK(from_npy[0].plastic == tr.plastic);
+    Eigen::MatrixXd narrow = table.leftCols(table.cols() - 1);
+    io::write_npy(npy, narrow);
+    CHECK_THROWS_WITH(read_trajectories(npy, a.layer, false), Catch::Contains("columns"));
+    std::filesystem::remove(npy);
+  }
   // A malformed file names the line and the column.
   {
     std::ofstream bad(bpath);

@@ -1,6 +1,6 @@
 #pragma once
-/// Recorded trajectories as CSV, for fitting a rule to data recorded elsewhere
-/// (docs/fitting-to-data.md, "Your own data").
+/// Recorded trajectories as CSV (or .npy, the same columns in a fixed order: read_trajectories_npy),
+/// for fitting a rule to data recorded elsewhere (docs/fitting-to-data.md, "Your own data").
 ///
 /// One row per step, a header naming the columns (any order, extra columns are an error):
 ///
@@ -62,19 +62,17 @@ inline double parse_cell(const std::string& cell, const std::string& where, bool
 }
 }  // namespace detail
 
-/// Reads trajectories from `path`; `behaviour` selects the choice column over y_*. The layer's
-/// inputs (and outputs for activity data) must match the file's x_* (y_*) columns.
-inline std::vector<Trajectory> read_trajectories_csv(const std::string& path, const PlasticLayerConfig& layer,
-                                                     bool behaviour) {
-  std::ifstream in(path);
-  require(static_cast<bool>(in), "--data-file", path, "must be a readable CSV file");
-  std::string line;
-  require(static_cast<bool>(std::getline(in, line)), "--data-file " + path, "(empty)", "must start with a header");
-  const auto header = detail::split_csv(line);
+namespace detail {
+/// Trajectories from a table whose columns are named by `header`; `where[k]` names row k in
+/// messages (e.g. "--data-file f.csv line 7").
+inline std::vector<Trajectory> trajectories_from_table(const std::string& source, const std::vector<std::string>& header,
+                                                       const std::vector<std::vector<double>>& table,
+                                                       const std::vector<std::string>& where,
+                                                       const PlasticLayerConfig& layer, bool behaviour) {
   std::map<std::string, std::size_t> col;
   for (std::size_t c = 0; c < header.size(); ++c) col[header[c]] = c;
   auto need = [&](const std::string& name) {
-    require(col.count(name) == 1, "--data-file " + path + " column", name, "is missing from the header");
+    require(col.count(name) == 1, source + " column", name, "is missing from the header");
     return col[name];
   };
   const std::size_t c_traj = need("trajectory"), c_step = need("step");
@@ -82,16 +80,17 @@ inline std::vector<Trajectory> read_trajectories_csv(const std::string& path, co
   for (std::size_t j = 0; j < layer.inputs; ++j) c_x.push_back(need("x_" + std::to_string(j)));
   if (!behaviour)
     for (std::size_t i = 0; i < layer.outputs; ++i) c_y.push_back(need("y_" + std::to_string(i)));
-  const bool has_choice = behaviour, has_plastic = col.count("plastic"), has_r = col.count("r");
+  const bool has_plastic = col.count("plastic"), has_r = col.count("r");
   const std::size_t c_choice = behaviour ? need("choice") : 0;
-  const std::size_t known = 2 + c_x.size() + c_y.size() + has_choice + has_plastic + has_r;
-  require(known == header.size(), "--data-file " + path + " header", line,
+  const std::size_t known = 2 + c_x.size() + c_y.size() + (behaviour ? 1 : 0) + has_plastic + has_r;
+  std::string names;
+  for (const auto& h : header) names += (names.empty() ? "" : ",") + h;
+  require(known == header.size(), source + " header", names,
           "has columns other than trajectory, step, x_0..x_" + std::to_string(layer.inputs - 1) +
               (behaviour ? ", choice" : ", y_0..y_" + std::to_string(layer.outputs - 1)) + ", plastic, r");
 
   std::vector<Trajectory> out;
-  std::vector<std::vector<double>> rows;
-  long long current = std::numeric_limits<long long>::min();
+  std::vector<const std::vector<double>*> rows;
   auto flush = [&]() {
     if (rows.empty()) return;
     Trajectory tr;
@@ -102,7 +101,7 @@ inline std::vector<Trajectory> read_trajectories_csv(const std::string& path, co
     if (behaviour) tr.choice.resize(T);
     else tr.y.resize(T, static_cast<Eigen::Index>(layer.outputs));
     for (Eigen::Index t = 0; t < T; ++t) {
-      const auto& row = rows[static_cast<std::size_t>(t)];
+      const auto& row = *rows[static_cast<std::size_t>(t)];
       for (std::size_t j = 0; j < c_x.size(); ++j) tr.x(t, static_cast<Eigen::Index>(j)) = row[c_x[j]];
       for (std::size_t i = 0; i < c_y.size(); ++i) tr.y(t, static_cast<Eigen::Index>(i)) = row[c_y[i]];
       if (behaviour) tr.choice[t] = row[c_choice];
@@ -114,32 +113,116 @@ inline std::vector<Trajectory> read_trajectories_csv(const std::string& path, co
     out.push_back(std::move(tr));
     rows.clear();
   };
+  double current = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t k = 0; k < table.size(); ++k) {
+    const auto& row = table[k];
+    require(row.size() == header.size(), where[k] + " cells", row.size(),
+            "must equal the header's " + std::to_string(header.size()));
+    for (std::size_t c = 0; c < row.size(); ++c)
+      require(std::isfinite(row[c]) || std::find(c_y.begin(), c_y.end(), c) != c_y.end(), where[k] + " " + header[c],
+              row[c], "must be a finite number (only y_i may be missing)");
+    if (row[c_traj] != current) {
+      flush();
+      current = row[c_traj];
+    }
+    require(row[c_step] == static_cast<double>(rows.size()), where[k] + " step", row[c_step],
+            "must count 0, 1, 2, ... within its trajectory");
+    if (behaviour) require(row[c_choice] == 0.0 || row[c_choice] == 1.0, where[k] + " choice", row[c_choice], "must be 0 or 1");
+    rows.push_back(&row);
+  }
+  flush();
+  require(!out.empty(), source, "(no rows)", "must hold at least one step");
+  return out;
+}
+}  // namespace detail
+
+/// Reads trajectories from the CSV file `path`; `behaviour` selects the choice column over y_*.
+/// The layer's inputs (and outputs for activity data) must match the file's x_* (y_*) columns.
+inline std::vector<Trajectory> read_trajectories_csv(const std::string& path, const PlasticLayerConfig& layer,
+                                                     bool behaviour) {
+  std::ifstream in(path);
+  require(static_cast<bool>(in), "--data-file", path, "must be a readable CSV file");
+  std::string line;
+  require(static_cast<bool>(std::getline(in, line)), "--data-file " + path, "(empty)", "must start with a header");
+  const auto header = detail::split_csv(line);
+  std::vector<std::vector<double>> table;
+  std::vector<std::string> where;
   std::size_t number = 1;
   while (std::getline(in, line)) {
     ++number;
     if (line.empty() || line == "\r") continue;
     const auto cells = detail::split_csv(line);
-    const std::string where = "--data-file " + path + " line " + std::to_string(number);
-    require(cells.size() == header.size(), where + " cells", cells.size(),
+    const std::string at = "--data-file " + path + " line " + std::to_string(number);
+    require(cells.size() == header.size(), at + " cells", cells.size(),
             "must equal the header's " + std::to_string(header.size()));
     std::vector<double> row(cells.size());
-    for (std::size_t c = 0; c < cells.size(); ++c) {
-      const bool missing_ok = std::find(c_y.begin(), c_y.end(), c) != c_y.end();
-      row[c] = detail::parse_cell(cells[c], where + " column " + header[c], missing_ok);
-    }
-    const auto id = static_cast<long long>(row[c_traj]);
-    if (id != current) {
-      flush();
-      current = id;
-    }
-    require(row[c_step] == static_cast<double>(rows.size()), where + " step", cells[c_step],
-            "must count 0, 1, 2, ... within its trajectory");
-    if (behaviour) require(row[c_choice] == 0.0 || row[c_choice] == 1.0, where + " choice", cells[c_choice], "must be 0 or 1");
-    rows.push_back(std::move(row));
+    for (std::size_t c = 0; c < cells.size(); ++c)
+      row[c] = detail::parse_cell(cells[c], at + " column " + header[c], header[c].rfind("y_", 0) == 0);
+    table.push_back(std::move(row));
+    where.push_back(at);
   }
-  flush();
-  require(!out.empty(), "--data-file " + path, "(no rows)", "must hold at least one step");
-  return out;
+  return detail::trajectories_from_table("--data-file " + path, header, table, where, layer, behaviour);
+}
+
+/// Reads trajectories from a NumPy .npy file: a 2-D float64 array (C or Fortran order) whose
+/// columns are, in this order, trajectory, step, x_0 … x_{N−1}, then y_0 … y_{M−1} (activity; NaN
+/// = not recorded) or choice (behaviour), then plastic, r: the CSV columns in the order
+/// write_trajectories_csv writes them (`numpy.save(path, table)` of such a table).
+inline std::vector<Trajectory> read_trajectories_npy(const std::string& path, const PlasticLayerConfig& layer,
+                                                     bool behaviour) {
+  std::ifstream in(path, std::ios::binary);
+  require(static_cast<bool>(in), "--data-file", path, "must be a readable .npy file");
+  char magic[10] = {};
+  in.read(magic, 10);
+  require(in.gcount() == 10 && std::string(magic, 6) == "\x93NUMPY", "--data-file " + path, "(not .npy)",
+          "must start with the .npy magic string");
+  const int major = static_cast<unsigned char>(magic[6]);
+  std::size_t header_length = static_cast<unsigned char>(magic[8]) | (static_cast<std::size_t>(static_cast<unsigned char>(magic[9])) << 8);
+  if (major >= 2) {  // version 2/3: a 4-byte length; the first two bytes were read already
+    char more[2] = {};
+    in.read(more, 2);
+    header_length |= (static_cast<std::size_t>(static_cast<unsigned char>(more[0])) << 16) |
+                     (static_cast<std::size_t>(static_cast<unsigned char>(more[1])) << 24);
+  }
+  std::string dict(header_length, '\0');
+  in.read(dict.data(), static_cast<std::streamsize>(header_length));
+  require(in.good(), "--data-file " + path, "(truncated header)", "must hold a complete .npy header");
+  require(dict.find("'descr': '<f8'") != std::string::npos, "--data-file " + path + " dtype", dict,
+          "must be float64 ('<f8')");
+  const bool fortran = dict.find("'fortran_order': True") != std::string::npos;
+  const std::size_t open = dict.find("'shape': (");
+  require(open != std::string::npos, "--data-file " + path + " header", dict, "must give a shape");
+  std::size_t rows = 0, cols = 0;
+  require(std::sscanf(dict.c_str() + open + 10, "%zu, %zu)", &rows, &cols) == 2, "--data-file " + path + " shape",
+          dict.substr(open), "must be 2-D (rows, columns)");
+  std::vector<double> data(rows * cols);
+  in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(data.size() * sizeof(double)));
+  require(static_cast<std::size_t>(in.gcount()) == data.size() * sizeof(double), "--data-file " + path, "(truncated)",
+          "must hold rows x columns float64 values");
+  std::vector<std::string> header{"trajectory", "step"};
+  for (std::size_t j = 0; j < layer.inputs; ++j) header.push_back("x_" + std::to_string(j));
+  if (behaviour) header.emplace_back("choice");
+  else
+    for (std::size_t i = 0; i < layer.outputs; ++i) header.push_back("y_" + std::to_string(i));
+  header.emplace_back("plastic");
+  header.emplace_back("r");
+  require(cols == header.size(), "--data-file " + path + " columns", cols,
+          "must be " + std::to_string(header.size()) + " (trajectory, step, x_*, " + (behaviour ? "choice" : "y_*") +
+              ", plastic, r)");
+  std::vector<std::vector<double>> table(rows, std::vector<double>(cols));
+  std::vector<std::string> where(rows);
+  for (std::size_t k = 0; k < rows; ++k) {
+    for (std::size_t c = 0; c < cols; ++c) table[k][c] = fortran ? data[c * rows + k] : data[k * cols + c];
+    where[k] = "--data-file " + path + " row " + std::to_string(k);
+  }
+  return detail::trajectories_from_table("--data-file " + path, header, table, where, layer, behaviour);
+}
+
+/// Either reader, by the file's extension (.npy or anything else: CSV).
+inline std::vector<Trajectory> read_trajectories(const std::string& path, const PlasticLayerConfig& layer,
+                                                 bool behaviour) {
+  const bool npy = path.size() >= 4 && path.compare(path.size() - 4, 4, ".npy") == 0;
+  return npy ? read_trajectories_npy(path, layer, behaviour) : read_trajectories_csv(path, layer, behaviour);
 }
 
 /// Reads initial weights `trajectory,i,w_0..w_{N−1}` into the trajectories (by position of the id).
