@@ -18,6 +18,7 @@
 #include <metahebb/sweep/rounds.hpp>
 #include <metahebb/sweep/task_metrics.hpp>
 
+#include <filesystem>
 #include <iostream>
 
 using namespace metahebb;
@@ -38,12 +39,20 @@ int run(const TaskT& task, const Prior& prior, const char* defaults, const Comma
   const SweepSettings settings{.seed = cl.get<std::uint64_t>("seed"),
                                .rules_per_seed = per_seed ? per_seed : TaskMetrics<TaskT>::rules_per_call(task)};
   settings.validate();
-  RuleStore store(directory, store_layout(task, identity));
-  const auto vocabulary = store.layout().metric_names;
+  const auto vocabulary = TaskMetrics<TaskT>::names(task);
   auto constraints_of = [&](std::size_t) {
     return file.empty() ? Constraints::parse(defaults, vocabulary, "default constraints") : Constraints::load(file, vocabulary);
   };
-  constraints_of(0);  // a bad file fails before any simulation
+  constraints_of(0);  // a bad file fails before anything is simulated or written
+  RuleStore store(directory, store_layout(task, identity));
+  // θ of round 0 from a table (CSV with named columns, or .npy): saved as the round's table,
+  // which the rounds then use instead of prior draws.
+  if (const std::string table = cl.get<std::string>("theta"); !table.empty()) {
+    const std::string round0 = directory + "/round-0000.npy";
+    const Eigen::MatrixXd thetas = read_theta_table(table, task.parameter_names());
+    require(thetas.rows() > 0, "--theta", table, "must hold at least one rule");
+    if (!std::filesystem::exists(round0)) io::write_npy(round0, thetas);
+  }
   ThreadExecutor executor(cl.get<std::size_t>("threads"));
   std::vector<double> acceptance;
   auto on_round = [&](const RoundReport& r, const Constraints& c) {
@@ -90,6 +99,7 @@ int main(int argc, char** argv) try {
                   {"store", "rule_family_store", "directory of the rule store (resumed if it exists)"},
                   {"seed", "1", "sweep seed: names every rule's θ (prior rounds) and input"},
                   {"threads", "0", "worker threads (0: all cores)"},
+                  {"theta", "", "θ of round 0 from a table (CSV with a header of parameter names, or .npy) instead of the prior"},
                   {"rules-per-seed", "0", "consecutive rules sharing one input realisation (0: the task's SIMD width)"},
                   {"proposal", "flow", "q(θ | x): flow (masked autoregressive flows) or kernel (nearest neighbours)"},
                   {"ensemble", "1", "flows in the ensemble (--proposal flow)"},
