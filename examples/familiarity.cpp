@@ -110,24 +110,28 @@ int main(int argc, char** argv) try {
 
   std::printf("%s network, K = %zu group(s): %zu rules drawn, %zu passed the screen, %zu stabilising on every seed and size (%.1f s)\n",
               network.c_str(), config.network.groups, result.sampled, result.screened, result.stabilising, seconds);
-  std::printf("%6s %6s %22s %22s %10s %10s %12s\n", "N", "rules", "with memory [95% CI]", "control [95% CI]", "|dr|", "|dsigma|",
-              "control |dr|");
+  std::printf("%6s %6s %22s %22s %22s %8s %8s %8s %8s\n", "N", "rules", "with memory [95% CI]", "control [95% CI]",
+              "vs control [95% CI]", "|dr|", "|dsigma|", "ctl |dr|", "ctl |ds|");
   for (const SizeSummary& s : result.sizes) {
     const Interval a = s.rules ? wilson_interval(s.with_memory, s.rules) : Interval{};
     const Interval b = s.rules ? wilson_interval(s.control_with_memory, s.rules) : Interval{};
-    std::printf("%6zu %6zu %6.3f [%5.3f, %5.3f] %6.3f [%5.3f, %5.3f] %10.4f %10.4f %12.4f\n", s.neurons, s.rules,
-                fraction(s.with_memory, s.rules), a.lower, a.upper, fraction(s.control_with_memory, s.rules), b.lower,
-                b.upper, s.mean_abs_delta_rate, s.mean_abs_delta_spread, s.control_mean_abs_delta_rate);
+    const Interval v = s.rules ? wilson_interval(s.with_memory_vs_control, s.rules) : Interval{};
+    std::printf("%6zu %6zu %6.3f [%5.3f, %5.3f] %6.3f [%5.3f, %5.3f] %6.3f [%5.3f, %5.3f] %8.4f %8.4f %8.4f %8.4f\n", s.neurons,
+                s.rules, fraction(s.with_memory, s.rules), a.lower, a.upper, fraction(s.control_with_memory, s.rules), b.lower,
+                b.upper, fraction(s.with_memory_vs_control, s.rules), v.lower, v.upper, s.mean_abs_delta_rate,
+                s.mean_abs_delta_spread, s.control_mean_abs_delta_rate, s.control_mean_abs_delta_spread);
   }
   if (const std::string path = cli.get<std::string>("rows"); !path.empty()) {
     std::FILE* f = std::fopen(path.c_str(), "w");
     require(f != nullptr, "--rows", path, "cannot be opened for writing");
-    std::fprintf(f, "rule,neurons,stabilising,memory,control_memory,delta_rate_first,delta_spread_first,p_first,lifetime_s\n");
+    std::fprintf(f, "rule,neurons,stabilising,memory,control_memory,memory_vs_control,delta_rate_first,delta_spread_first,p_first,"
+                    "control_delta_rate_first,control_delta_spread_first,lifetime_s\n");
     for (std::size_t r = 0; r < result.rules.size(); ++r)
       for (std::size_t z = 0; z < config.sizes.size(); ++z) {
         const RuleSummary& s = result.summaries[r][z];
-        std::fprintf(f, "%zu,%zu,%d,%d,%d,%.6g,%.6g,%.6g,%s\n", r, config.sizes[z], result.unstable_reasons[r].empty(), s.memory,
-                     s.control_memory, s.delta_rate.front(), s.delta_spread.front(), s.p_rate.front(),
+        std::fprintf(f, "%zu,%zu,%d,%d,%d,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%s\n", r, config.sizes[z], result.unstable_reasons[r].empty(),
+                     s.memory, s.control_memory, s.memory_vs_control, s.delta_rate.front(), s.delta_spread.front(),
+                     s.p_rate.front(), s.control_delta_rate.front(), s.control_delta_spread.front(),
                      s.lifetime ? io::json_number(*s.lifetime).c_str() : "");
       }
     std::fclose(f);
@@ -150,10 +154,13 @@ int main(int argc, char** argv) try {
              ", \"fraction_with_memory_ci\": " + interval_json(s.with_memory, s.rules) +
              ", \"fraction_with_memory_static_control\": " + io::json_number(fraction(s.control_with_memory, s.rules)) +
              ", \"fraction_with_memory_static_control_ci\": " + interval_json(s.control_with_memory, s.rules) +
+             ", \"fraction_with_memory_vs_control\": " + io::json_number(fraction(s.with_memory_vs_control, s.rules)) +
+             ", \"fraction_with_memory_vs_control_ci\": " + interval_json(s.with_memory_vs_control, s.rules) +
              ", \"novel_larger\": " + std::to_string(s.novelty_positive) +
              ", \"mean_abs_delta_rate\": " + io::json_number(s.mean_abs_delta_rate) +
              ", \"mean_abs_delta_spread\": " + io::json_number(s.mean_abs_delta_spread) +
              ", \"control_mean_abs_delta_rate\": " + io::json_number(s.control_mean_abs_delta_rate) +
+             ", \"control_mean_abs_delta_spread\": " + io::json_number(s.control_mean_abs_delta_spread) +
              ", \"significant_at_test\": " + at + "]}";
   }
   sizes += "]";

@@ -145,6 +145,33 @@ TEST_CASE("each rule meets its own networks; one (candidate, dataset) is one net
   CHECK(stimuli_of(e, 16, 0, 7).familiar != stimuli_of(e, 16, 0, 8).familiar);
 }
 
+// Δr = 2(n − f)/(n + f + 0.01) with f = 1 gives n = (1.01 Δr + 2)/(2 − Δr).
+TEST_CASE("the paired test against the frozen control removes what the stimuli do by themselves", "[familiarity]") {
+  ExperimentConfig e;
+  e.protocol.test_times = {1};
+  auto record = [](double delta) {
+    Record r;
+    r.test_times = {1};
+    r.familiar = {{1.0, 1.0}};
+    r.novel = {{(1.01 * delta + 2) / (2 - delta), 1.0}};
+    return r;
+  };
+  // The stimuli alone make Δr vary by ±0.3 between networks; learning adds 0.05 ± 0.002.
+  const double control[4] = {0.3, -0.2, 0.1, -0.25}, jitter[4] = {0.001, -0.001, 0.002, -0.002};
+  std::vector<SeedRun> runs(4);
+  for (std::size_t i = 0; i < 4; ++i) {
+    runs[i].stable = true;
+    runs[i].control = record(control[i]);
+    runs[i].plastic = record(control[i] + 0.05 + jitter[i]);
+  }
+  const RuleSummary s = summarise(e, runs);
+  CHECK(s.control_delta_rate[0] == Approx(-0.0125).margin(1e-12));
+  CHECK_FALSE(s.memory);         // against 0 the stimulus differences hide the learning (p ~ 0.7)
+  CHECK(s.memory_vs_control);    // paired with the frozen network it is plain (t ~ 50)
+  CHECK(s.p_vs_control[0] < 1e-4);
+  CHECK(s.p_rate[0] > 0.5);
+}
+
 TEST_CASE("rate network and experiment settings are checked before any work", "[familiarity]") {
   RateNetworkConfig groups;
   groups.groups = 40;

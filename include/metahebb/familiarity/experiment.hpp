@@ -220,8 +220,13 @@ struct RuleSummary {
   bool stable = false;
   std::vector<double> delta_rate, delta_spread;  ///< mean over seeds, per test time
   std::vector<double> p_rate, p_spread;          ///< one-sample t-test over seeds, per test time
-  std::vector<double> control_delta_rate, control_p_rate;
+  std::vector<double> control_delta_rate, control_p_rate, control_delta_spread;
+  /// The paired test of the plastic Δr against the frozen Δr of the same network (Δr − Δr_frozen
+  /// over seeds against 0): the learning effect without the difference the two stimuli make by
+  /// themselves.
+  std::vector<double> p_vs_control;
   bool memory = false, control_memory = false;   ///< p_rate (control_p_rate) < alpha at the first test time
+  bool memory_vs_control = false;                ///< p_vs_control < alpha at the first test time
   std::optional<double> lifetime;                ///< last test time with p_rate < alpha
 };
 
@@ -229,7 +234,7 @@ inline RuleSummary summarise(const ExperimentConfig& config, const std::vector<S
   RuleSummary s;
   s.stable = std::all_of(runs.begin(), runs.end(), [](const SeedRun& r) { return r.stable; });
   const std::size_t tests = config.protocol.test_times.size();
-  std::vector<double> dr(runs.size()), ds(runs.size()), dc(runs.size());
+  std::vector<double> dr(runs.size()), ds(runs.size()), dc(runs.size()), dcs(runs.size()), diff(runs.size());
   auto mean = [](const std::vector<double>& v) {
     double m = 0;
     for (double x : v) m += x;
@@ -240,6 +245,8 @@ inline RuleSummary summarise(const ExperimentConfig& config, const std::vector<S
       dr[i] = runs[i].plastic.delta_rate(k);
       ds[i] = runs[i].plastic.delta_spread(k);
       dc[i] = runs[i].control.delta_rate(k);
+      dcs[i] = runs[i].control.delta_spread(k);
+      diff[i] = dr[i] - dc[i];
     }
     const bool finite = std::all_of(dr.begin(), dr.end(), [](double v) { return std::isfinite(v); }) &&
                         std::all_of(ds.begin(), ds.end(), [](double v) { return std::isfinite(v); });
@@ -250,9 +257,12 @@ inline RuleSummary summarise(const ExperimentConfig& config, const std::vector<S
     const bool control_finite = std::all_of(dc.begin(), dc.end(), [](double v) { return std::isfinite(v); });
     s.control_delta_rate.push_back(mean(dc));
     s.control_p_rate.push_back(control_finite ? one_sample_t_test(dc).p : 1.0);
+    s.control_delta_spread.push_back(mean(dcs));
+    s.p_vs_control.push_back(finite && control_finite ? one_sample_t_test(diff).p : 1.0);
   }
   s.memory = s.p_rate.front() < config.alpha;
   s.control_memory = s.control_p_rate.front() < config.alpha;
+  s.memory_vs_control = s.p_vs_control.front() < config.alpha;
   s.lifetime = last_significant_time(config.protocol.test_times, s.p_rate, config.alpha);
   return s;
 }
@@ -261,10 +271,12 @@ struct SizeSummary {
   std::size_t neurons = 0;
   std::size_t rules = 0;                       ///< stabilising rules measured
   std::size_t with_memory = 0, control_with_memory = 0;
+  std::size_t with_memory_vs_control = 0;      ///< rules whose Δr differs from the frozen Δr (paired)
   std::size_t novelty_positive = 0;            ///< rules with memory and Δr > 0 at the first test
   double mean_abs_delta_rate = 0;              ///< mean over rules of |Δr| at the first test time
   double mean_abs_delta_spread = 0;
   double control_mean_abs_delta_rate = 0;
+  double control_mean_abs_delta_spread = 0;
   std::vector<std::size_t> significant_at;     ///< per test time, rules with p_rate < alpha
 };
 
@@ -333,16 +345,19 @@ inline ExperimentResult run_experiment(const ExperimentConfig& config, std::size
       ++s.rules;
       s.with_memory += rs.memory;
       s.control_with_memory += rs.control_memory;
+      s.with_memory_vs_control += rs.memory_vs_control;
       s.novelty_positive += rs.memory && rs.delta_rate.front() > 0;
       s.mean_abs_delta_rate += std::abs(rs.delta_rate.front());
       s.mean_abs_delta_spread += std::abs(rs.delta_spread.front());
       s.control_mean_abs_delta_rate += std::abs(rs.control_delta_rate.front());
+      s.control_mean_abs_delta_spread += std::abs(rs.control_delta_spread.front());
       for (std::size_t k = 0; k < rs.p_rate.size(); ++k) s.significant_at[k] += rs.p_rate[k] < config.alpha;
     }
     if (s.rules > 0) {
       s.mean_abs_delta_rate /= static_cast<double>(s.rules);
       s.mean_abs_delta_spread /= static_cast<double>(s.rules);
       s.control_mean_abs_delta_rate /= static_cast<double>(s.rules);
+      s.control_mean_abs_delta_spread /= static_cast<double>(s.rules);
     }
     result.sizes.push_back(s);
   }
