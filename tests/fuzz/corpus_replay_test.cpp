@@ -37,3 +37,7 @@ TEST_CASE("the command-line fuzz corpus replays without a broken invariant", "[f
 TEST_CASE("the checkpoint fuzz corpus replays without a broken invariant", "[fuzz][checkpoint]") {
   CHECK(replay("checkpoint", metahebb_fuzz::checkpoint) >= 10);
 }
+
+TEST_CASE("the constraints fuzz corpus replays without a broken invariant", "[fuzz][constraints]") {
+  CHECK(replay("constraints", metahebb_fuzz::constraints) >= 10);
+}

@@ -7,9 +7,9 @@
 // metahebb::invalid_configuration whose message names the field; any other exception,
 // crash, sanitizer report or broken invariant is a bug (std::abort, which libFuzzer reports).
 //
-// Parsers covered: io/rule_spec.hpp (rule_spec), io/command_line.hpp (command_line) and
+// Parsers covered: io/rule_spec.hpp (rule_spec), io/command_line.hpp (command_line),
 // the checkpoint reader io/checkpoint_record.hpp (checkpoint; rejections must be
-// io::checkpoint_error). A further parser gets: a body here, a <name>_fuzz.cpp wrapper,
+// io::checkpoint_error) and the sweep constraints sweep/constraints.hpp (constraints). A further parser gets: a body here, a <name>_fuzz.cpp wrapper,
 // its name in tests/fuzz/CMakeLists.txt and .ci/run, seeds in tests/fuzz/corpus/<name>/,
 // and a replay case in corpus_replay_test.cpp.
 
@@ -25,6 +25,7 @@
 #include <metahebb/io/command_line.hpp>
 #include <metahebb/io/crc32.hpp>
 #include <metahebb/io/rule_spec.hpp>
+#include <metahebb/sweep/constraints.hpp>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -159,6 +160,34 @@ inline int checkpoint(const std::uint8_t* data, std::size_t size) {
   char line[32];
   std::snprintf(line, sizeof line, "crc32 %08x\n", static_cast<unsigned>(metahebb::io::crc32(body)));
   detail::parse_checkpoint(body + line);
+  return 0;
+}
+
+/// sweep/constraints.hpp: parse against a fixed vocabulary; accepted constraints name known
+/// metrics once each, have ordered bounds that are not NaN, and read back from their own
+/// text to the same bounds, bit for bit. Rejections name a line of the source.
+inline int constraints(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const std::vector<std::string> vocabulary{"rate_e_hz", "rate_i_hz", "cv_isi", "w_blow", "exploded"};
+  metahebb::sweep::Constraints c;
+  try {
+    c = metahebb::sweep::Constraints::parse(text, vocabulary, "constraints");
+  } catch (const metahebb::invalid_configuration& e) {
+    expect(e.field().rfind("constraints line ", 0) == 0, "the error names the line");
+    return 0;
+  }
+  std::vector<int> seen(vocabulary.size(), 0);
+  for (const auto& k : c.list()) {
+    expect(k.column < vocabulary.size() && vocabulary[k.column] == k.metric, "a known metric");
+    expect(seen[k.column]++ == 0, "each metric once");
+    expect(!std::isnan(k.lower) && !std::isnan(k.upper) && k.lower <= k.upper, "ordered bounds");
+  }
+  const auto again = metahebb::sweep::Constraints::parse(c.str(), vocabulary, "constraints");
+  expect(again.size() == c.size(), "the text reads back");
+  for (std::size_t i = 0; i < c.size(); ++i)
+    expect(again.list()[i].column == c.list()[i].column && again.list()[i].lower == c.list()[i].lower &&
+               again.list()[i].upper == c.list()[i].upper,
+           "the text reads back to the same bounds");
   return 0;
 }
 
