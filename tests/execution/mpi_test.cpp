@@ -2,7 +2,8 @@
 // one thread, threads, 1, 2 and 3 ranks, and ranks × threads. ctest runs this binary under
 // mpirun with 1, 2 and 3 processes (label `mpi`); every rank compares its runs against a
 // serial run it made itself, in this binary. Comparisons are exact (==): the executors only
-// move doubles, never recompute them differently (execution/mpi.hpp).
+// move doubles, never recompute them differently (execution/mpi.hpp). The sweep engine
+// (sweep/sweep.hpp) over MPI writes one store, on rank 0, with the serial numbers.
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
@@ -22,9 +23,16 @@
 #include <metahebb/tasks/inhibitory_balance.hpp>
 #include <metahebb/tasks/principal_vector.hpp>
 #include <metahebb/tasks/recurrent_network.hpp>
+#include <metahebb/sweep/sweep.hpp>
+#include <metahebb/sweep/task_metrics.hpp>
+
+#include "../sweep/sweep_fixtures.hpp"
 
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -314,6 +322,51 @@ TEST_CASE("only rank 0 writes: CSV rows and progress lines come from the writer 
   CHECK(lines[3].rfind("3,", 0) == 0);
   executor.any(false);
   if (executor.writer()) std::remove(path.c_str());
+}
+
+namespace {
+// Bitwise equality of two stores' records (metrics may hold NaN: exploded rules have no rate).
+bool same_records(const sweep::Records& a, const sweep::Records& b) {
+  return a.rule_id == b.rule_id && a.round == b.round && a.seed == b.seed && a.theta == b.theta &&
+         a.metrics.rows() == b.metrics.rows() && a.metrics.cols() == b.metrics.cols() &&
+         std::memcmp(a.metrics.data(), b.metrics.data(), sizeof(double) * static_cast<std::size_t>(a.metrics.size())) == 0;
+}
+}  // namespace
+
+TEST_CASE("sweep engine over MPI: rules sharded over ranks, one store written by rank 0, bitwise the serial one",
+          "[mpi][sweep]") {
+  namespace fs = std::filesystem;
+  using namespace metahebb::sweep;
+  const auto task = test::short_single_neuron_task(1.0);
+  const Eigen::MatrixXd thetas = test::single_neuron_prior().sample_rows(11, 0, 40);  // 3 groups: 16, 16, 8 rules
+  const SweepSettings settings{.seed = 11, .rules_per_seed = 16};
+  const MpiExecutor<ThreadExecutor> executor(ThreadExecutor(2));
+  const fs::path serial_dir = "mpi_test_sweep_serial_" + std::to_string(world_rank()), mpi_dir = "mpi_test_sweep_mpi";
+  fs::remove_all(serial_dir);
+  if (executor.writer()) fs::remove_all(mpi_dir);
+  executor.any(false);  // a barrier: the directory is gone before any rank opens it
+  RuleStore serial(serial_dir.string(), store_layout(task));
+  CHECK(simulate_rules(task, serial, 0, thetas, 0, settings, SerialExecutor()) == 40);
+  {
+    // Rank 0 creates the store (its header.json) before the other ranks open it: two processes
+    // creating the same file at once would race (docs/running-on-a-cluster.md).
+    std::optional<RuleStore> sharded;
+    if (executor.writer()) sharded.emplace(mpi_dir.string(), store_layout(task));
+    executor.any(false);
+    if (!executor.writer()) sharded.emplace(mpi_dir.string(), store_layout(task));
+    CHECK(simulate_rules(task, *sharded, 0, thetas, 0, settings, executor) == 40);
+    CHECK(same_records(serial.records(), sharded->records()));  // every rank holds every rule
+    CHECK(simulate_rules(task, *sharded, 0, thetas, 0, settings, executor) == 0);  // nothing twice
+  }
+  executor.any(false);  // rank 0 has written every chunk
+  const RuleStore on_disk(mpi_dir.string(), store_layout(task));
+  CHECK(on_disk.size() == 40);
+  CHECK(same_records(serial.records(), on_disk.records()));
+  CHECK((serial.records().metrics.col(1).array() == 1.0).count() > 0);  // not vacuous: some rules explode ...
+  CHECK((serial.records().metrics.col(0).array() > 0.0).count() > 0);   // ... and some fire
+  executor.any(false);
+  fs::remove_all(serial_dir);
+  if (executor.writer()) fs::remove_all(mpi_dir);
 }
 
 TEST_CASE("Processes: built with MPI, the examples' executor spans every rank", "[mpi]") {

@@ -34,8 +34,9 @@ class ProgressLine {
     if (!writer_) return;  // under MPI only rank 0 prints
     *out_ << "metahebb: " << info.num_parameters << " coefficients, population " << info.population_size << ", "
           << info.num_datasets << " datasets, ";
-    if (info.processes > 1) *out_ << info.processes << " processes, ";
-    *out_ << info.threads << " thread(s), seed " << info.seed << '\n';
+    if (info.processes > 1) *out_ << info.processes << " processes x " << info.threads / info.processes << " thread(s)";
+    else *out_ << info.threads << " thread(s)";
+    *out_ << ", seed " << info.seed << '\n';
   }
 
   void on_generation(const GenerationReport& r) {
