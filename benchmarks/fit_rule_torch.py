@@ -14,7 +14,8 @@ not depend on their values).
 
     python3 benchmarks/fit_rule_torch.py build/release/benchmarks/fit_gradient
 
-prints the seconds per epoch of both and their ratio. Needs python3-torch (Debian).
+prints the seconds per epoch of both and their ratio. Needs python3-torch (Debian):
+`scripts/install_dependencies.sh --with-torch` installs it.
 """
 import json
 import subprocess

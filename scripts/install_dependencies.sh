@@ -6,7 +6,15 @@ set -euo pipefail
 packages=(cmake g++ make libeigen3-dev libxsimd-dev catch2 libbenchmark-dev python3 python3-numpy python3-matplotlib python3-brian)
 packages+=(clang libclang-rt-14-dev)  # .ci/run: the clang preset and the libFuzzer targets (tests/fuzz/)
 packages+=(libopenmpi-dev openmpi-bin)  # the MPI executor (execution/mpi.hpp) and its tests; ~11 s to install
-packages+=(python3-torch)  # benchmarks/fit_rule_torch.py: the PyTorch-autograd reference of the rule fits (docs/benchmarks.md)
+# Optional, large (libtorch): only benchmarks/fit_rule_torch.py needs it (the PyTorch-autograd
+# reference of the rule fits, docs/benchmarks.md), so it is installed on request:
+#   scripts/install_dependencies.sh --with-torch
+if [[ "${1:-}" == "--with-torch" ]]; then
+  packages+=(python3-torch)
+elif [[ $# -gt 0 ]]; then
+  echo "install_dependencies.sh: unknown argument '$1' (the only one is --with-torch)" >&2
+  exit 2
+fi
 
 installed() {
   [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
