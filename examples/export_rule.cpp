@@ -68,7 +68,8 @@ int main(int argc, char** argv) try {
       .add("loss", TargetRate()(o, theta))
       .add("exploded", o.exploded)
       .add("target_rate_hz", 5.0)
-      .add("input_rate_hz", config.input.baseline_rate)
+      .add("input_baseline_rate_hz", config.input.baseline_rate)
+      .add("presynaptic_rate_hz", task.presynaptic_rate_hz(d))  // measured ν_pre of Eqs. 17/18 (≈ 21 Hz)
       .add("training_time", config.training_time)
       .add("window", config.window)
       .add("seed", cli.get<std::uint64_t>("seed"));

@@ -76,8 +76,10 @@ int evaluate_rule(const InhibitoryBalanceTask& task, const Eigen::VectorXd& thet
   for (std::size_t g = 0; g < c.input.groups; ++g)
     std::fprintf(stderr, "%5zu  %8.4f  %8.4f  %7.4f  %7.4f\n", g + 1, before.excitatory_nA()[g],
                  before.inhibitory_nA()[g], after.excitatory_nA()[g], after.inhibitory_nA()[g]);
-  std::printf("{\"mode\": \"evaluate\", \"loss\": %.6g, \"rate_hz\": %.4g, \"exploded\": %s, \"theta\": %s}\n", loss,
-              o.rate_hz, o.exploded ? "true" : "false", json_vector(theta).c_str());
+  // ν_pre of Eqs. 17/18: the measured mean inhibitory afferent rate, not the 5 Hz baseline.
+  std::printf("{\"mode\": \"evaluate\", \"loss\": %.6g, \"rate_hz\": %.4g, \"presynaptic_rate_hz\": %.4g, "
+              "\"exploded\": %s, \"theta\": %s}\n",
+              loss, o.rate_hz, task.presynaptic_rate_hz(d), o.exploded ? "true" : "false", json_vector(theta).c_str());
   return 0;
 }
 
@@ -97,11 +99,13 @@ int main(int argc, char** argv) try {
                          {"csv", "", "write one row per iteration (or, with --rule, the trajectories) here"},
                          {"rule", "", "evaluate this rule instead of searching: a,b,g,k,tau_pre,tau_post or vogels"},
                          {"rho0", "7", "target of --rule vogels (Hz); 7 Hz settles at ~5 Hz with this input"},
+                         {"w-inh-spread", "0", "initial inhibitory weights 0.1 + U(-spread, spread); 0: all 0.1"},
                          {"no-sign-constraints", "", "let alpha and beta take either sign", true}});
   if (cli.help()) return 0;
   const auto seed = cli.get<std::uint64_t>("seed");
   InhibitoryBalanceConfig config;
   config.datasets = cli.get<std::size_t>("datasets");
+  config.w_inh_initial_spread = cli.get<double>("w-inh-spread");  // validated by the task
   const InhibitoryBalanceTask task(config);
   const std::string rule = cli.get<std::string>("rule");
   if (!rule.empty())
@@ -154,13 +158,17 @@ int main(int argc, char** argv) try {
   // Score the final rule on input realisations the search never saw.
   const Eigen::MatrixXd final_theta = result.final_theta;
   const double loss = evaluate(task, TargetRate(), final_theta, {.seed = seed ^ 0x5eedULL}, executor).losses[0];
-  double rate = 0.0;
-  for (std::size_t d = 0; d < config.datasets; ++d)
-    rate += task.simulate(final_theta, {seed ^ 0x5eedULL, 0, d})[0].rate_hz / static_cast<double>(config.datasets);
+  double rate = 0.0, nu_pre = 0.0;  // nu_pre: measured mean inhibitory afferent rate (Eqs. 17/18)
+  for (std::size_t k = 0; k < config.datasets; ++k) {
+    const auto d = task.dataset({seed ^ 0x5eedULL, 0, k});
+    rate += task.simulate(final_theta, d)[0].rate_hz / static_cast<double>(config.datasets);
+    nu_pre += task.presynaptic_rate_hz(d) / static_cast<double>(config.datasets);
+  }
   if (processes.writer())
-    std::printf("{\"mode\": \"search\", \"optimiser\": \"%s\", \"loss\": %.6g, \"rate_hz\": %.4g, \"theta\": %s, "
+    std::printf("{\"mode\": \"search\", \"optimiser\": \"%s\", \"loss\": %.6g, \"rate_hz\": %.4g, "
+              "\"presynaptic_rate_hz\": %.4g, \"theta\": %s, "
               "\"theta0\": %s, \"iterations\": %zu, \"seconds\": %.2f, \"status\": \"%s\"}\n",
-              optimiser.c_str(), loss, rate, json_vector(result.final_theta).c_str(), json_vector(theta0).c_str(),
+              optimiser.c_str(), loss, rate, nu_pre, json_vector(result.final_theta).c_str(), json_vector(theta0).c_str(),
               result.generations, result.seconds, std::string(to_string(result.status.code)).c_str());
   return 0;
 } catch (const std::exception& e) {

@@ -18,7 +18,8 @@ with rate_per_second.npy, w_inh_per_group.npy and summary.json):
   left:   postsynaptic rate per second, with the target rate
   middle: mean inhibitory weight of each input group per second (first directory)
   right:  the (alpha, beta) plane: each run's rule, and the line on which Eq. 17 puts the
-          steady state at the target for the first rule's gamma, kappa, tau_pre, tau_post
+          steady state at the target for the first rule's gamma, kappa, tau_pre, tau_post,
+          with the measured mean presynaptic rate (summary.json's presynaptic_rate_hz)
 """
 import argparse
 import csv
@@ -154,13 +155,19 @@ def plot_spiking(args):
     names = runs[0][1]["parameter_names"]
     index = {n: i for i, n in enumerate(names)}
     first = runs[0][1]["theta"]
-    nu = runs[0][1].get("input_rate_hz", 5.0)
+    # nu_pre of Eq. 17 is the *measured* mean inhibitory afferent rate (summary.json's
+    # presynaptic_rate_hz, ~21 Hz with the paper's input), not the 5 Hz baseline of the input.
+    if "presynaptic_rate_hz" in runs[0][1]:
+        nu = runs[0][1]["presynaptic_rate_hz"]
+    else:
+        sys.exit(f"plot_run.py: {args.dir[0]}/summary.json has no presynaptic_rate_hz (written by an older "
+                 "export_rule); re-run examples/export_rule")
     c = first[index["gamma"]] * first[index["tau_pre"]] + first[index["kappa"]] * first[index["tau_post"]]
     betas = np.array([min(0.0, *[r[1]["theta"][index["beta"]] for r in runs]) - 0.1,
                       max(0.0, *[r[1]["theta"][index["beta"]] for r in runs]) + 0.1])
     # Eq. 17 solved for alpha: nu_post = target  <=>  alpha = -target (beta + c nu) / nu
     ax_plane.plot(-target * (betas + c * nu) / nu, betas, color="k", lw=1, ls="--",
-                  label=f"Eq. 17 steady state at {target:g} Hz")
+                  label=f"Eq. 17 steady state at {target:g} Hz (measured nu_pre {nu:.1f} Hz)")
     for directory, summary, _, _ in runs:
         theta = summary["theta"]
         ax_plane.plot(theta[index["alpha"]], theta[index["beta"]], "o",

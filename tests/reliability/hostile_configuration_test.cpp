@@ -206,6 +206,7 @@ TEST_CASE("spiking configurations reject every bad field, naming field and value
   };
   walk<IB>(cases, "InhibitoryBalanceConfig", "rule.eta", positive_bad, [](IB& c, double v) { c.rule.eta = v; }, ib);
   real("w_inh_initial", &IB::w_inh_initial, std::vector<double>{-1, nan_, inf_, -inf_, 101});  // ≤ w_max = 100
+  real("w_inh_initial_spread", &IB::w_inh_initial_spread, std::vector<double>{-1, nan_, inf_, -inf_, 0.2});  // ≤ w_inh_initial = 0.1
   walk<IB>(cases, "InhibitoryBalanceConfig", "rule.w_max", positive_bad, [](IB& c, double v) { c.rule.w_max = v; }, ib);
   real("training_time", &IB::training_time, non_negative_bad);
   real("scoring_time", &IB::scoring_time, positive_bad);

@@ -108,6 +108,65 @@ TEST_CASE("the SIMD population gives the scalar path's spikes lane by lane", "[i
   SECTION("double, 4 lanes") { check_lanes_match_scalar(BasicInhibitoryBalanceTask<double, 4>(short_protocol())); }
 }
 
+TEST_CASE("random initial inhibitory weights: validated, reproducible per dataset, lanes equal scalar",
+          "[inhibitory_balance][lanes]") {
+  InhibitoryBalanceConfig c = short_protocol();
+  c.w_inh_initial_spread = -0.01;
+  CHECK_THROWS_WITH(InhibitoryBalanceTask(c), Catch::Contains("w_inh_initial_spread"));
+  c.w_inh_initial_spread = 0.2;  // > w_inh_initial = 0.1: negative weights
+  CHECK_THROWS_WITH(InhibitoryBalanceTask(c), Catch::Contains("w_inh_initial_spread"));
+  c.w_inh_initial_spread = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_WITH(InhibitoryBalanceTask(c), Catch::Contains("w_inh_initial_spread"));
+  c.w_inh_initial = 99.9;
+  c.w_inh_initial_spread = 0.5;  // above w_max = 100
+  CHECK_THROWS_WITH(InhibitoryBalanceTask(c), Catch::Contains("w_inh_initial_spread"));
+
+  c = short_protocol();
+  const InhibitoryBalanceTask uniform(c);
+  c.w_inh_initial_spread = 0.05;
+  const InhibitoryBalanceTask random(c);
+  const auto d = random.dataset({7, 2, 1});
+  REQUIRE(d.w_inh.size() == c.input.num_inh());
+  CHECK(uniform.dataset({7, 2, 1}).w_inh.empty());
+  // The draw follows the excitatory weights: those, and the input, are unchanged.
+  CHECK(d.w_exc == uniform.dataset({7, 2, 1}).w_exc);
+  CHECK(d.w_inh == random.dataset({7, 2, 1}).w_inh);   // same context, same weights
+  CHECK(d.w_inh != random.dataset({7, 2, 2}).w_inh);   // another dataset, other weights
+  double mean = 0.0, lo = 1e9, hi = -1e9;
+  for (double w : d.w_inh) mean += w / static_cast<double>(d.w_inh.size()), lo = std::min(lo, w), hi = std::max(hi, w);
+  CHECK(lo >= 0.05);
+  CHECK(hi <= 0.15);
+  // 200 draws of U(0.05, 0.15): standard error of the mean 0.1/sqrt(12·200) ≈ 0.002; 4 SE.
+  CHECK(mean == Approx(0.1).margin(0.008));
+  CHECK(hi - lo > 0.08);  // spread over the interval, not a constant
+
+  // An inert rule keeps every weight where it started: the drawn weights are the ones simulated.
+  Eigen::MatrixXd inert(6, 1);
+  inert << 0, 0, 0, 0, 0.02, 0.02;
+  const auto o = random.simulate_scalar(inert, d)[0];
+  REQUIRE(o.w_inh_final.size() == d.w_inh.size());
+  for (std::size_t k = 0; k < d.w_inh.size(); ++k) CHECK(o.w_inh_final[k] == static_cast<float>(d.w_inh[k]));
+
+  SECTION("float, 16 lanes") { check_lanes_match_scalar(BasicInhibitoryBalanceTask<float, 16>(c)); }
+  SECTION("double, 4 lanes") { check_lanes_match_scalar(BasicInhibitoryBalanceTask<double, 4>(c)); }
+}
+
+TEST_CASE("presynaptic_rate_hz measures the inhibitory afferents' mean rate", "[inhibitory_balance][input]") {
+  InhibitoryBalanceConfig c = short_protocol();
+  c.input.bump_rate = 0;  // independent Poisson afferents at the baseline only
+  c.input.baseline_rate = 10;
+  const InhibitoryBalanceTask flat(c);
+  // A Poisson process of intensity ν with a dead time τ_d fires at ν/(1 + ν τ_d) = 9.52 Hz
+  // (10 Hz, 5 ms); 200 afferents × ~6 s ≈ 11000 spikes: ±1 % statistical error, 3 % allowed.
+  CHECK(flat.presynaptic_rate_hz(flat.dataset({7, 0, 0})) == Approx(10.0 / (1.0 + 10.0 * 0.005)).epsilon(0.03));
+  // With the shared bumps the mean is far above the 5 Hz baseline (≈ 21 Hz over 90 s; a 6 s
+  // stretch holds only a few bumps, hence the wide band).
+  const InhibitoryBalanceTask bumps(short_protocol());
+  const double rate = bumps.presynaptic_rate_hz(bumps.dataset({7, 0, 0}));
+  CHECK(rate > 8.0);
+  CHECK(rate < 40.0);
+}
+
 TEST_CASE("target-rate loss: Eq. 16, and a finite penalty that grows the earlier a run exploded", "[target_rate]") {
   const TargetRate loss;
   InhibitoryBalanceObservation o;

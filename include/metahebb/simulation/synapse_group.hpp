@@ -84,6 +84,11 @@ class PlasticSynapses {
   /// All weights, block-major: the weight of afferent k in block i is at i · afferents() + k.
   const std::vector<T>& weights() const noexcept { return w_; }
   const post_trace& post(std::size_t i) const noexcept { return post_[i]; }
+  /// Sets afferent k's weight to `w` in every block (every lane): per-afferent initial
+  /// weights, e.g. random ones shared by all candidates; call before the first step.
+  void set_weight(std::size_t k, double w) noexcept {
+    for (std::size_t i = 0; i < Blocks; ++i) w_[i * afferents_ + k] = T(static_cast<scalar>(w));
+  }
 
   /// A presynaptic spike of afferent k in step n: conductance, then the rule.
   template <class Targets, class State>

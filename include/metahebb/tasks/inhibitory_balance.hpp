@@ -69,6 +69,11 @@ struct BasicInhibitoryBalanceConfig {
   VogelsInputConfig input{};
   Rule rule{};                   ///< the plasticity rule's settings (not θ)
   double w_inh_initial = 0.1;    ///< initial inhibitory weight (units of ḡ_I)
+  /// Half-width of random initial inhibitory weights: with spread > 0 each afferent starts at
+  /// w_inh_initial + U(−spread, spread), drawn per dataset (`Purpose::initial_weights`, after
+  /// the excitatory weights) and shared by all candidates — the paper's "plastic and initially
+  /// random" (§3.3). 0 (default): all start at w_inh_initial.
+  double w_inh_initial_spread = 0.0;
   double training_time = 60.0;   ///< s
   double scoring_time = 30.0;    ///< s
   double window = 10.0;          ///< scoring window (s), placed at random inside the scoring phase
@@ -85,6 +90,12 @@ struct BasicInhibitoryBalanceConfig {
     require_non_negative("w_inh_initial", w_inh_initial);
     if constexpr (requires { rule.w_max; })
       require(w_inh_initial <= rule.w_max, "w_inh_initial", w_inh_initial, "must be <= rule.w_max");
+    require_non_negative("w_inh_initial_spread", w_inh_initial_spread);
+    require(w_inh_initial_spread <= w_inh_initial, "w_inh_initial_spread", w_inh_initial_spread,
+            "must be <= w_inh_initial (weights start non-negative)");
+    if constexpr (requires { rule.w_max; })
+      require(w_inh_initial + w_inh_initial_spread <= rule.w_max, "w_inh_initial_spread", w_inh_initial_spread,
+              "must be <= rule.w_max - w_inh_initial");
     require_non_negative("training_time", training_time);
     require_positive("window", window);
     require_positive("scoring_time", scoring_time);
@@ -115,6 +126,7 @@ using InhibitoryBalanceConfig = BasicInhibitoryBalanceConfig<>;
 struct InhibitoryBalanceDataset {
   InputSpikes spikes;
   std::vector<double> w_exc;
+  std::vector<double> w_inh;     ///< initial inhibitory weights; empty: all w_inh_initial
   std::size_t window_begin = 0;  ///< first step of the scoring window
   std::size_t window_end = 0;    ///< one past its last step
 };
@@ -167,7 +179,21 @@ class InhibitoryBalance {
     d.spikes = generate_vogels_input(config_.input, d.window_end, config_.neuron.dt, input);
     RandomStream weights(ctx.seed, Purpose::initial_weights, generation, 0, ctx.dataset);
     d.w_exc = vogels_excitatory_weights(config_.input, weights);
+    if (config_.w_inh_initial_spread > 0.0) {
+      d.w_inh.resize(config_.input.num_inh());
+      for (double& w : d.w_inh)
+        w = config_.w_inh_initial + config_.w_inh_initial_spread * (2.0 * weights.uniform() - 1.0);
+    }
     return d;
+  }
+
+  /// Measured mean rate of the inhibitory afferents in dataset `d` (Hz): their spikes over
+  /// the simulated input divided by (afferents × duration). This ν_pre, not the 5 Hz
+  /// baseline, enters the mean-field lines of Eqs. 17/18 (≈ 21 Hz with the default input).
+  double presynaptic_rate_hz(const InhibitoryBalanceDataset& d) const {
+    const double seconds = static_cast<double>(d.spikes.steps) * d.spikes.dt;
+    require(seconds > 0.0, "dataset.spikes.steps", d.spikes.steps, "must be > 0");
+    return static_cast<double>(d.spikes.inh_spikes()) / (static_cast<double>(config_.input.num_inh()) * seconds);
   }
 
   /// Population path: candidates in groups of `Lanes`, one per SIMD lane, on one shared input.
@@ -231,6 +257,9 @@ class InhibitoryBalance {
     NeuronGroup<Model, Blocks> neuron{Model(c.neuron)};
     const FixedSynapses<Scalar> excitatory(d.w_exc, c.neuron.g_exc_bar);
     PlasticSynapses<Rule, T, Blocks> inhibitory(block.kernels, n_inh, c.w_inh_initial, c.neuron.g_inh_bar, c.neuron.dt);
+    require(d.w_inh.empty() || d.w_inh.size() == n_inh, "dataset.w_inh.size()", d.w_inh.size(),
+            "must be 0 or the number of inhibitory afferents (" + std::to_string(n_inh) + ")");
+    for (std::size_t k = 0; k < d.w_inh.size(); ++k) inhibitory.set_weight(k, d.w_inh[k]);
     const std::size_t L = blocks * width;
     std::vector<char> not_simulable(L);
     for (std::size_t l = 0; l < L; ++l) not_simulable[l] = !block.simulable[l];
