@@ -70,7 +70,7 @@ TEST_CASE("Oja's rule finds PC1 at 10 inputs, zero and Hebbian rules do not", "[
   thetas.col(2) = rules::hebbian(task.basis());
   const Eigen::VectorXd losses = mean_losses(task, thetas);
   INFO("Oja " << losses[0] << ", zero " << losses[1] << ", Hebbian " << losses[2]);
-  // Measured ≈ 0.02 (research notes: 0.02-0.03 at N = 10); 0.05 is the issue's bound.
+  // Measured ≈ 0.02 (the INFO line above prints it); 0.05 is the issue's bound.
   CHECK(losses[0] < 0.05);
   // The zero rule keeps w(0) ~ N(0, I/N): |w - PC1| ≈ sqrt(2) on average.
   CHECK(losses[1] > 0.8);
