@@ -62,6 +62,7 @@
 #include "../core/concepts/neuron_model.hpp"
 #include "../core/errors.hpp"
 #include "../core/lanes.hpp"
+#include "nmda_channel.hpp"
 #include "../core/post_factors.hpp"
 
 namespace metahebb {
@@ -118,14 +119,10 @@ struct CodependentAifParameters {
 
   /// (r/(1 + r), 1/(1 + r)): the weights of g_AMPA and g_NMDA in g_E (Auryn's A_ampa, A_nmda).
   std::pair<double, double> channel_weights() const {
-    return {ampa_nmda_ratio / (1.0 + ampa_nmda_ratio), 1.0 / (1.0 + ampa_nmda_ratio)};
+    return ampa_nmda_channel_weights(ampa_nmda_ratio);
   }
-  /// The exact NMDA gain over one step (see AmpaNmdaGabaIfParameters::nmda_gain).
-  double nmda_gain() const {
-    if (tau_nmda == tau_exc) return dt / tau_nmda * std::exp(-dt / tau_nmda);
-    return tau_exc / (tau_nmda - tau_exc) * std::exp(-dt / tau_exc) *
-           std::expm1(dt * (tau_nmda - tau_exc) / (tau_exc * tau_nmda));
-  }
+  /// The exact NMDA gain over one step (neurons/nmda_channel.hpp).
+  double nmda_gain() const { return nmda_step_gain(dt, tau_exc, tau_nmda); }
 };
 
 template <class T = double>

@@ -76,6 +76,7 @@
 #include "../core/concepts/neuron_model.hpp"
 #include "../core/errors.hpp"
 #include "../core/lanes.hpp"
+#include "nmda_channel.hpp"
 
 namespace metahebb {
 
@@ -128,18 +129,12 @@ struct AmpaNmdaGabaIfParameters {
 
   /// Weights of the two excitatory channels in g_E: (r/(1 + r), 1/(1 + r)) (Auryn's A_ampa, A_nmda).
   std::pair<double, double> channel_weights() const {
-    return {ampa_nmda_ratio / (1.0 + ampa_nmda_ratio), 1.0 / (1.0 + ampa_nmda_ratio)};
+    return ampa_nmda_channel_weights(ampa_nmda_ratio);
   }
 
   /// c in g_NMDA(t + dt) = g_NMDA e^{−dt/τ_N} + c g_AMPA(t): the exact NMDA gain over one step of
-  /// an AMPA conductance that decays with τ_A during it.
-  double nmda_gain() const {
-    if (tau_nmda == tau_exc) return dt / tau_nmda * std::exp(-dt / tau_nmda);
-    // τ_A/(τ_N − τ_A) (e^{−dt/τ_N} − e^{−dt/τ_A}) = τ_A/(τ_N − τ_A) e^{−dt/τ_A} expm1(dt (τ_N − τ_A)/(τ_A τ_N)):
-    // no cancellation when τ_N is close to τ_A.
-    return tau_exc / (tau_nmda - tau_exc) * std::exp(-dt / tau_exc) *
-           std::expm1(dt * (tau_nmda - tau_exc) / (tau_exc * tau_nmda));
-  }
+  /// an AMPA conductance that decays with τ_A during it (neurons/nmda_channel.hpp).
+  double nmda_gain() const { return nmda_step_gain(dt, tau_exc, tau_nmda); }
 };
 
 template <class T = double>
