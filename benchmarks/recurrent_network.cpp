@@ -33,7 +33,17 @@
 //                            full run is somewhat larger (perf: see docs/benchmarks.md).
 //   BM_threads_ratio         evaluate() of 4 candidates at the scaled size (0.5 s + 0.5 s) with
 //                            ThreadExecutor(1) and ThreadExecutor(2) alternately in one loop;
-//                            counters t1_s, t2_s, speedup = t1 / t2
+//                            counters t1_s, t2_s, speedup = t1 / t2 (wall), and from each work
+//                            item's thread CPU time (CLOCK_THREAD_CPUTIME_ID, which leaves out the
+//                            waiting for a core on a loaded machine): item_cpu_t1_s, item_cpu_t2_s
+//                            (sums over the 4 items), contention = item_cpu_t2 / item_cpu_t1 − 1
+//                            (what running two networks at once costs each of them), and
+//                            cpu_speedup = item_cpu_t1 / (the larger of the two threads' sums in
+//                            the 2-thread run): the ratio with two free cores, imbalance included.
+//                            A 0.3 s pause outside the timed regions precedes each run, so that the
+//                            benchmark run with SCHED_FIFO (`chrt -f 1`, to hold both cores of a
+//                            loaded machine) stays under the kernel's real-time throttling
+//                            (0.95 s in every 1 s per core, /proc/sys/kernel/sched_rt_runtime_us).
 //
 // The rules: the task's quartet() of four Vogels et al. 2011 rules (all_plastic below), one per
 // type, so that every group runs its plastic path (on_pre and on_post with traces).
@@ -48,8 +58,11 @@
 #include <malloc.h>
 #endif
 
+#include <array>
 #include <chrono>
+#include <ctime>
 #include <memory>
+#include <thread>
 #include <vector>
 #if defined(__SSE2__)
 #include <xmmintrin.h>
@@ -220,19 +233,60 @@ void BM_input_share(benchmark::State& state) {
   state.counters["lanes_gain_bound"] = 1.0 / (1.0 - share);
 }
 
+// The CPU time of the calling thread (s).
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// ThreadExecutor that records each work item's thread CPU time and which worker ran it.
+struct TimedThreads {
+  ThreadExecutor inner;
+  std::vector<double>* item_cpu;
+  std::vector<std::thread::id>* item_thread;
+  std::size_t concurrency() const noexcept { return inner.concurrency(); }
+  template <class F>
+  auto map(std::size_t n, F&& f) const {
+    item_cpu->assign(n, 0.0);
+    item_thread->assign(n, std::thread::id{});
+    return inner.map(n, [&](std::size_t i) {
+      const double t0 = thread_cpu_seconds();
+      auto out = f(i);
+      (*item_cpu)[i] = thread_cpu_seconds() - t0;
+      (*item_thread)[i] = std::this_thread::get_id();
+      return out;
+    });
+  }
+};
+static_assert(check_executor<TimedThreads>());
+
 void BM_threads_ratio(benchmark::State& state) {
   const Task task(size_config(0, 0.5, 0.5));
   Eigen::MatrixXd thetas(24, 4);
   for (Eigen::Index c = 0; c < 4; ++c) thetas.col(c) = all_plastic(task, static_cast<double>(c) - 1.5);
-  double t1 = 0.0, t2 = 0.0;
+  double t1 = 0.0, t2 = 0.0, cpu1 = 0.0, cpu2 = 0.0, busiest2 = 0.0;
+  std::vector<double> item_cpu;
+  std::vector<std::thread::id> item_thread;
   std::uint64_t generation = 0;
   for (auto _ : state) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
     auto t0 = std::chrono::steady_clock::now();
-    const Evaluation one = evaluate(task, StabilityLoss(), thetas, {.seed = 3, .generation = generation}, ThreadExecutor(1));
+    const Evaluation one = evaluate(task, StabilityLoss(), thetas, {.seed = 3, .generation = generation},
+                                    TimedThreads{ThreadExecutor(1), &item_cpu, &item_thread});
     t1 += seconds_since(t0);
+    for (const double c : item_cpu) cpu1 += c;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
     t0 = std::chrono::steady_clock::now();
-    const Evaluation two = evaluate(task, StabilityLoss(), thetas, {.seed = 3, .generation = generation}, ThreadExecutor(2));
+    const Evaluation two = evaluate(task, StabilityLoss(), thetas, {.seed = 3, .generation = generation},
+                                    TimedThreads{ThreadExecutor(2), &item_cpu, &item_thread});
     t2 += seconds_since(t0);
+    std::array<double, 2> per_thread{0.0, 0.0};  // the main thread's items, the worker's
+    for (std::size_t i = 0; i < item_cpu.size(); ++i) {
+      cpu2 += item_cpu[i];
+      per_thread[item_thread[i] == std::this_thread::get_id() ? 0 : 1] += item_cpu[i];
+    }
+    busiest2 += std::max(per_thread[0], per_thread[1]);
     if (one.losses != two.losses) state.SkipWithError("1 and 2 threads differ");
     ++generation;
   }
@@ -240,6 +294,10 @@ void BM_threads_ratio(benchmark::State& state) {
   state.counters["t1_s"] = t1 / n;
   state.counters["t2_s"] = t2 / n;
   state.counters["speedup"] = t1 / t2;
+  state.counters["item_cpu_t1_s"] = cpu1 / n;
+  state.counters["item_cpu_t2_s"] = cpu2 / n;
+  state.counters["contention"] = cpu2 / cpu1 - 1.0;
+  state.counters["cpu_speedup"] = cpu1 / busiest2;
 }
 
 }  // namespace
