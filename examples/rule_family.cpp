@@ -13,6 +13,7 @@
 #include <metahebb/execution/threads.hpp>
 #include <metahebb/io/command_line.hpp>
 #include <metahebb/io/json.hpp>
+#include <metahebb/sweep/filter_sbi.hpp>
 #include <metahebb/sweep/flow_proposal.hpp>
 #include <metahebb/sweep/kernel_proposal.hpp>
 #include <metahebb/sweep/rounds.hpp>
@@ -27,9 +28,6 @@ using namespace metahebb::sweep;
 namespace {
 
 const char* single_neuron_constraints = "rate_hz in [4, 6]   # 5 ± 1 Hz\nexploded <= 0\n";
-const char* recurrent_constraints =
-    "rate_e_hz in [1, 50]\nrate_i_hz in [1, 50]\ncv_isi >= 0.7\nspatial_fano in [0.5, 2.5]\n"
-    "temporal_fano in [0.5, 2.5]\nw_blow <= 0.1\nw_creep <= 0.05\n";
 
 template <class TaskT>
 int run(const TaskT& task, const Prior& prior, const char* defaults, const CommandLine& cl, std::string identity) {
@@ -129,11 +127,8 @@ int main(int argc, char** argv) try {
   if (training > 0) c.training_time = training;
   if (scoring > 0) c.scoring_time = scoring;
   const RecurrentNetworkTask task(c);
-  std::vector<Coordinate> coordinates;  // the filter-SBI box: τ in [0.01, 0.1] s, the others in [−2, 2]
-  for (const auto& name : task.parameter_names())
-    coordinates.push_back(name.find("tau") != std::string::npos ? Coordinate::uniform(name, 0.01, 0.1)
-                                                                : Coordinate::uniform(name, -2, 2));
-  return run(task, Prior(coordinates), recurrent_constraints, cl, identity);
+  // the filter-SBI box (τ in [0.01, 0.1] s, the others in [−2, 2]) and constraints (sweep/filter_sbi.hpp)
+  return run(task, filter_sbi_prior(task), filter_sbi_constraints, cl, identity);
 } catch (const std::exception& e) {
   std::cerr << e.what() << '\n';
   return 2;
