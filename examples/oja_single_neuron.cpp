@@ -2,6 +2,8 @@
 //
 // CMA-ES searches the 27 coefficients A_{αβδ} of Δw = η Σ A x^α y^β w^δ, starting from
 // A ~ N(0, 0.1²), for a rule that turns w into the first principal vector of the input.
+// --optimiser adam runs Adam on central finite differences instead (54 evaluations per
+// iteration), the comparison of the paper's Supplementary Fig. S1 (scripts/optimiser_scaling.py).
 // The last line on stdout is a JSON summary; progress goes to stderr.
 
 #include <metahebb/callbacks/csv_recorder.hpp>
@@ -14,6 +16,7 @@
 #include <metahebb/losses/sum.hpp>
 #include <metahebb/evaluate.hpp>
 #include <metahebb/meta_learner.hpp>
+#include <metahebb/optim/adam_fd.hpp>
 #include <metahebb/optim/cmaes.hpp>
 #include <metahebb/tasks/principal_vector.hpp>
 
@@ -32,6 +35,9 @@ int main(int argc, char** argv) try {
                          {"steps", "200", "batch updates per dataset"},
                          {"l1", "0.03", "L1 penalty weight on the coefficients"},
                          {"sigma", "0.1", "initial CMA-ES step size"},
+                         {"optimiser", "cmaes", "cmaes, or adam (Adam on central finite differences; --generations counts its iterations)"},
+                         {"learning-rate", "0.02", "Adam's step per coefficient and iteration (with --optimiser adam)"},
+                         {"fd-step", "0.02", "finite-difference half-width per coefficient (with --optimiser adam)"},
                          {"threads", "0", "worker threads per process (0: all cores, shared by the processes)"},
                          {"csv", "", "write one row per generation to this file"},
                          {"fixed-scale", "", "do not rescale each dataset's covariance (admits a family of non-Oja solutions)", true}});
@@ -52,18 +58,31 @@ int main(int argc, char** argv) try {
   start.fill_normal(a0);
   a0 *= 0.1;
 
-  CmaesOptions cmaes_options;
-  cmaes_options.sigma0 = cli.get<double>("sigma");
-  cmaes_options.seed = seed;
+  const std::string optimiser = cli.get<std::string>("optimiser");
+  require(optimiser == "cmaes" || optimiser == "adam", "--optimiser", optimiser, "must be cmaes or adam");
   const auto executor = processes.executor(cli.get<std::size_t>("threads"));
-  MetaLearner learner(task, Sum(PrincipalVectorDistance(), L1Penalty(cli.get<double>("l1"))), Cmaes(a0, cmaes_options),
-                      executor, {.seed = seed, .max_generations = generations});
+  const auto loss = Sum(PrincipalVectorDistance(), L1Penalty(cli.get<double>("l1")));
+  const MetaLearnerOptions options{.seed = seed, .max_generations = generations};
 
   const Eigen::VectorXd oja = rules::oja(task.basis());
   callbacks::ProgressLine progress(std::max<std::size_t>(generations / 30, 1));
   progress.with_reference(oja, "angle to Oja (deg)");
   const std::string csv = cli.get<std::string>("csv");
-  const RunResult result = csv.empty() ? learner.run(progress) : learner.run(progress, callbacks::CsvRecorder(csv, oja));
+  auto run = [&](auto&& learner) {
+    return csv.empty() ? learner.run(progress) : learner.run(progress, callbacks::CsvRecorder(csv, oja));
+  };
+  RunResult result;
+  if (optimiser == "cmaes") {
+    CmaesOptions cmaes_options;
+    cmaes_options.sigma0 = cli.get<double>("sigma");
+    cmaes_options.seed = seed;
+    result = run(MetaLearner(task, loss, Cmaes(a0, cmaes_options), executor, options));
+  } else {
+    AdamFdOptions adam_options;  // validated by AdamFd (learning_rate, fd_step > 0)
+    adam_options.learning_rate = cli.get<double>("learning-rate");
+    adam_options.fd_step = cli.get<double>("fd-step");
+    result = run(MetaLearner(task, loss, AdamFd(a0, adam_options), executor, options));
+  }
 
   // Score the final rule and Oja's rule on datasets the search never saw, without the L1 term.
   Eigen::MatrixXd candidates(result.final_theta.size(), 2);
@@ -75,10 +94,10 @@ int main(int argc, char** argv) try {
   const double angle = angle_deg(result.final_theta, oja);
   std::printf(
       "{\"inputs\": %zu, \"loss\": %.6g, \"oja_loss\": %.6g, \"angle_deg\": %.3f, \"angle_identifiable_deg\": %.3f, "
-      "\"rediscovered\": %s, \"generations\": %zu, \"evaluations\": %zu, \"seconds\": %.2f, \"status\": \"%s\", "
+      "\"rediscovered\": %s, \"optimiser\": \"%s\", \"generations\": %zu, \"evaluations\": %zu, \"seconds\": %.2f, \"status\": \"%s\", "
       "\"A110\": %.4f, \"A021\": %.4f, \"A001\": %.4f}\n",
       config.input.inputs, losses[0], losses[1], angle, angle_deg(result.final_theta, oja, task.identifiable_terms()),
-      angle < 10.0 ? "true" : "false", result.generations, result.evaluations, result.seconds,
+      angle < 10.0 ? "true" : "false", optimiser.c_str(), result.generations, result.evaluations, result.seconds,
       std::string(to_string(result.status.code)).c_str(), result.final_theta[task.basis().index_of({1, 1, 0})],
       result.final_theta[task.basis().index_of({0, 2, 1})], result.final_theta[task.basis().index_of({0, 0, 1})]);
   return 0;
