@@ -35,6 +35,7 @@ struct RecurrentObservation {
   std::size_t exc = 0, inh = 0, scoring_steps = 0;
   double dt = 0.0, w_max = 0.0;
   std::array<double, 4> mean_weight_start{}, mean_weight_end{};  ///< EE, EI, IE, II
+  std::array<double, 4> mean_weight_scoring{};  ///< EE, EI, IE, II as scoring begins (NaN if stopped before)
   std::array<std::vector<float>, 4> weights;                     ///< final weights per type (CSR order)
   std::vector<Spike> exc_spikes, inh_spikes;                     ///< scoring window, in time order
   NetworkMetrics metrics;  ///< of the scoring window (observations/network_metrics.hpp); NaN if exploded

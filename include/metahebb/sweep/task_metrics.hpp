@@ -16,10 +16,17 @@
 /// Recurrent network (tasks/recurrent_network.hpp), one network (connectivity, initial weights,
 /// input) per seed: every NetworkMetrics field in its order (observations/network_metrics.hpp;
 /// NaN when the rate checker stopped the run), w_final_EE … w_final_II (the mean final weights,
-/// measured also for exploded runs), exploded (0/1) and stopped_at_s (the time the rate
-/// checker stopped it, or the protocol's length).
+/// measured also for exploded runs), exploded (0/1), stopped_at_s (the time the rate
+/// checker stopped it, or the protocol's length) and w_creep_fsbi, the reference's definition
+/// of w_creep (fSBI `analyse.py`, `ComputeMetrics.w_creep`) over the plastic types, with
+/// s = w̄ as scoring begins and e = w̄ at its end:
+///   w_creep_fsbi = max over types with s + e > 0.1 of |2 (e − s) / (e + s)|   (0 if none; NaN if stopped)
+/// (NetworkMetrics::w_creep floors s at 0.05 instead of skipping small types: the two differ
+/// for types whose mean weight is near 0, docs/network-metrics.md).
 
 #include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -67,12 +74,13 @@ struct TaskMetrics<RecurrentNetwork<Neuron, Scalar, Family>> {
     for (const char* type : recurrent_synapse_types) n.push_back(std::string("w_final_") + type);
     n.push_back("exploded");
     n.push_back("stopped_at_s");
+    n.push_back("w_creep_fsbi");
     return n;
   }
   static std::size_t rules_per_call(const task_type&) { return 1; }
 
   static void simulate(const task_type& task, const Eigen::MatrixXd& thetas, std::uint64_t seed, double* out) {
-    const std::size_t width = NetworkMetrics{}.names().size() + 4 + 2;
+    const std::size_t width = NetworkMetrics{}.names().size() + 4 + 3;
     const auto observed = task.simulate(thetas, EvaluationContext{.seed = seed, .generation = 0, .dataset = 0});
     for (std::size_t k = 0; k < observed.size(); ++k) {
       const auto& o = observed[k];
@@ -91,6 +99,12 @@ struct TaskMetrics<RecurrentNetwork<Neuron, Scalar, Family>> {
       row[j++] = o.exploded ? 1.0 : 0.0;
       const std::size_t steps = o.exploded ? o.stopped_at_step : o.steps;
       row[j++] = static_cast<double>(steps) * task.config().neuron.dt;
+      double creep = o.exploded ? NetworkMetrics::nan : 0.0;
+      for (std::size_t t = 0; t < 4 && !o.exploded; ++t) {
+        const double start = o.mean_weight_scoring[t], end = o.mean_weight_end[t];
+        if (Family::plastic[t] && start + end > 0.1) creep = std::max(creep, std::abs(2.0 * (end - start) / (end + start)));
+      }
+      row[j++] = creep;
     }
   }
 };

@@ -48,6 +48,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -360,11 +361,13 @@ class RecurrentNetwork {
     double loss_sum = 0.0;
     each([&o](std::size_t t, const auto& group) { o.mean_weight_start[t] = group.mean_weight(); });
     std::array<std::vector<double>, 4> scoring_start;  // weights when scoring begins (for w_creep)
+    o.mean_weight_scoring.fill(std::numeric_limits<double>::quiet_NaN());
     std::size_t n = 0;
     for (; n < end; ++n) {
       if (n == training)  // the weights as scoring begins, before this step's updates (w_creep)
-        each([&scoring_start](std::size_t t, const auto& group) {
+        each([&scoring_start, &o](std::size_t t, const auto& group) {
           scoring_start[t].assign(group.weights().begin(), group.weights().end());
+          o.mean_weight_scoring[t] = group.mean_weight();
         });
       const std::span<const index> from_input = input.step();
       input_e.on_pre(from_input, n, e_exc);
