@@ -604,7 +604,7 @@ bool absorb_and_step(NeuronGroup<Model, Blocks>& group, std::span<Scalar> first,
       return T::load_aligned(x);
     }
   };
-  const Model& model = group.model();
+  const Model model = group.model();  // a local copy: the stores to the state cannot alias its parameters
   bool any = false;
   for (std::size_t b = 0; b < group.blocks(); ++b) {
     State& s = group[b];
