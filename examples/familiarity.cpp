@@ -3,9 +3,12 @@
 // from a novel one? Per size: the fraction of stabilising rules with a significant Δr at the
 // first test after learning (one-sample t-test over seeds), the same for the frozen control, and
 // the mean |Δr|. The last stdout line is JSON. docs/familiarity.md has the design and the figures.
+// --network spiking runs the recurrent E/I spiking network (24-θ quartets from the filter-SBI box;
+// sizes are N_E, N_I = N_E / 4) on a scaled-down protocol (familiarity/spiking_experiment.hpp).
 
 #include <metahebb/execution/threads.hpp>
 #include <metahebb/familiarity/experiment.hpp>
+#include <metahebb/familiarity/spiking_experiment.hpp>
 #include <metahebb/io/command_line.hpp>
 #include <metahebb/io/json.hpp>
 
@@ -54,35 +57,43 @@ int main(int argc, char** argv) try {
                          {"rules", "20", "stabilising candidates to measure (rules passing the screen)"},
                          {"max-samples", "0", "rules to draw at most (0: 200 x rules)"},
                          {"groups", "1", "co-active plastic groups K, each with its own rule"},
-                         {"sizes", "16,32,64", "network sizes N (neurons = inputs)"},
+                         {"sizes", "", "network sizes N (rate: neurons = inputs, default 16,32,64; spiking: N_E, default 64,128)"},
                          {"seeds", "5", "independent networks per rule and size"},
                          {"threads", "2", "worker threads"},
                          {"seed", "1", "seed of the rules, networks and stimuli"},
                          {"prior-sd", "1", "theta_k ~ N(0, prior-sd^2)"},
-                         {"eta", "0.2", "learning rate (1/s)"},
-                         {"background", "40", "s of background before learning"},
-                         {"learning", "5", "s of the familiar stimulus"},
-                         {"tests", "1,5,10,20,40,80", "test times, s after learning"},
+                         {"eta", "", "learning rate (rate: 0.2 /s; spiking: the rule's eta, 0.01)"},
+                         {"background", "", "s of background before learning (rate 40, spiking 20)"},
+                         {"learning", "", "s of the familiar stimulus (rate 5, spiking 5)"},
+                         {"tests", "", "test times, s after learning (rate 1,5,10,20,40,80; spiking 1,10,30)"},
+                         {"probe", "", "s each probe is shown (rate 0.5, spiking 1)"},
                          {"rows", "", "CSV file: one row per rule and size"}});
   if (cli.help()) return 0;
   const std::string network = cli.get<std::string>("network");
   require(network == "feedforward" || network == "recurrent" || network == "spiking", "--network", network,
           "must be feedforward, recurrent or spiking");
-  require(network != "spiking", "--network", network,
-          "the spiking half of issue 14 is not implemented yet (see docs/familiarity.md)");
+  const bool spiking = network == "spiking";
+  auto given = [&](const char* name) { return !cli.get<std::string>(name).empty(); };
+  if (spiking)
+    require(cli.get<std::size_t>("groups") == 1, "--groups", cli.get<std::size_t>("groups"),
+            "must be 1 for the spiking network (its four synapse types are the co-active rules)");
 
   ExperimentConfig config;
+  SpikingExperimentConfig spiking_config;
   config.network.kind = network == "feedforward" ? RateNetworkKind::feedforward : RateNetworkKind::recurrent;
   config.network.groups = cli.get<std::size_t>("groups");
-  config.network.eta = cli.get<double>("eta");
-  config.sizes = parse_sizes(cli.get<std::string>("sizes"));
-  config.seeds = cli.get<std::size_t>("seeds");
-  config.seed = cli.get<std::uint64_t>("seed");
+  if (given("eta")) config.network.eta = spiking_config.network.rule.eta = cli.get<double>("eta");
+  if (given("sizes")) config.sizes = spiking_config.sizes = parse_sizes(cli.get<std::string>("sizes"));
+  else spiking_config.sizes = {64, 128};
+  config.seeds = spiking_config.seeds = cli.get<std::size_t>("seeds");
+  config.seed = spiking_config.seed = cli.get<std::uint64_t>("seed");
   config.prior_sd = cli.get<double>("prior-sd");
-  config.protocol.background = cli.get<double>("background");
-  config.protocol.learning = cli.get<double>("learning");
-  {
-    config.protocol.test_times.clear();
+  ProtocolConfig& protocol = spiking ? spiking_config.protocol : config.protocol;
+  if (given("background")) protocol.background = cli.get<double>("background");
+  if (given("learning")) protocol.learning = cli.get<double>("learning");
+  if (given("probe")) protocol.probe = cli.get<double>("probe");
+  if (given("tests")) {
+    protocol.test_times.clear();
     std::istringstream in(cli.get<std::string>("tests"));
     for (std::string item; std::getline(in, item, ',');) {
       std::size_t used = 0;
@@ -93,7 +104,7 @@ int main(int argc, char** argv) try {
         used = 0;
       }
       require(used == item.size() && used > 0, "--tests", cli.get<std::string>("tests"), "must be comma-separated numbers");
-      config.protocol.test_times.push_back(v);
+      protocol.test_times.push_back(v);
     }
   }
   const auto rules = cli.get<std::size_t>("rules");
@@ -101,15 +112,22 @@ int main(int argc, char** argv) try {
   if (max_samples == 0) max_samples = 200 * rules;
   const auto threads = cli.get<std::size_t>("threads");
   require(threads >= 1, "--threads", threads, "must be >= 1");
-  config.validate();
-  require(config.network.groups <= config.sizes.front(), "--groups", config.network.groups, "must be <= the smallest size");
+  if (spiking) {
+    spiking_config.validate();
+  } else {
+    config.validate();
+    require(config.network.groups <= config.sizes.front(), "--groups", config.network.groups, "must be <= the smallest size");
+  }
+  const std::vector<std::size_t>& sizes_run = spiking ? spiking_config.sizes : config.sizes;
 
   const auto start = std::chrono::steady_clock::now();
-  const ExperimentResult result = run_experiment(config, rules, max_samples, ThreadExecutor(threads));
+  const ExperimentResult result = spiking ? run_experiment(spiking_config, rules, max_samples, ThreadExecutor(threads))
+                                          : run_experiment(config, rules, max_samples, ThreadExecutor(threads));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  std::printf("%s network, K = %zu group(s): %zu rules drawn, %zu passed the screen, %zu stabilising on every seed and size (%.1f s)\n",
-              network.c_str(), config.network.groups, result.sampled, result.screened, result.stabilising, seconds);
+  std::printf("%s network, %s: %zu rules drawn, %zu passed the screen, %zu stabilising on every seed and size (%.1f s)\n",
+              network.c_str(), spiking ? "quartets (EE, EI, IE, II)" : ("K = " + std::to_string(config.network.groups) + " group(s)").c_str(),
+              result.sampled, result.screened, result.stabilising, seconds);
   std::printf("%6s %6s %22s %22s %22s %8s %8s %8s %8s\n", "N", "rules", "with memory [95% CI]", "control [95% CI]",
               "vs control [95% CI]", "|dr|", "|dsigma|", "ctl |dr|", "ctl |ds|");
   for (const SizeSummary& s : result.sizes) {
@@ -121,15 +139,19 @@ int main(int argc, char** argv) try {
                 b.upper, fraction(s.with_memory_vs_control, s.rules), v.lower, v.upper, s.mean_abs_delta_rate,
                 s.mean_abs_delta_spread, s.control_mean_abs_delta_rate, s.control_mean_abs_delta_spread);
   }
+  for (std::size_t r = 0; r < result.rules.size(); ++r)  // why screened rules were not stabilising
+    if (!result.unstable_reasons[r].empty())
+      std::fprintf(stderr, "rule %zu (draw %llu) not stabilising: %s\n", r, static_cast<unsigned long long>(result.indices[r]),
+                   result.unstable_reasons[r].c_str());
   if (const std::string path = cli.get<std::string>("rows"); !path.empty()) {
     std::FILE* f = std::fopen(path.c_str(), "w");
     require(f != nullptr, "--rows", path, "cannot be opened for writing");
     std::fprintf(f, "rule,neurons,stabilising,memory,control_memory,memory_vs_control,delta_rate_first,delta_spread_first,p_first,"
                     "control_delta_rate_first,control_delta_spread_first,lifetime_s\n");
     for (std::size_t r = 0; r < result.rules.size(); ++r)
-      for (std::size_t z = 0; z < config.sizes.size(); ++z) {
+      for (std::size_t z = 0; z < sizes_run.size(); ++z) {
         const RuleSummary& s = result.summaries[r][z];
-        std::fprintf(f, "%zu,%zu,%d,%d,%d,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%s\n", r, config.sizes[z], result.unstable_reasons[r].empty(),
+        std::fprintf(f, "%zu,%zu,%d,%d,%d,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%s\n", r, sizes_run[z], result.unstable_reasons[r].empty(),
                      s.memory, s.control_memory, s.memory_vs_control, s.delta_rate.front(), s.delta_spread.front(),
                      s.p_rate.front(), s.control_delta_rate.front(), s.control_delta_spread.front(),
                      s.lifetime ? io::json_number(*s.lifetime).c_str() : "");
@@ -161,13 +183,14 @@ int main(int argc, char** argv) try {
              ", \"mean_abs_delta_spread\": " + io::json_number(s.mean_abs_delta_spread) +
              ", \"control_mean_abs_delta_rate\": " + io::json_number(s.control_mean_abs_delta_rate) +
              ", \"control_mean_abs_delta_spread\": " + io::json_number(s.control_mean_abs_delta_spread) +
+             ", \"control_diverged\": " + std::to_string(s.control_nonfinite) +
              ", \"significant_at_test\": " + at + "]}";
   }
   sizes += "]";
   std::printf("{\"network\": %s, \"groups\": %zu, \"seeds\": %zu, \"rules_drawn\": %zu, \"rules_screened\": %zu, \"rules_tested\": %zu, "
               "\"fraction_with_memory\": %s, \"fraction_with_memory_ci\": %s, \"fraction_with_memory_static_control\": %s, "
               "\"fraction_with_memory_static_control_ci\": %s, \"sizes\": %s, \"seconds\": %s}\n",
-              io::json_string(network).c_str(), config.network.groups, config.seeds, result.sampled, result.screened,
+              io::json_string(network).c_str(), spiking ? std::size_t{4} : config.network.groups, config.seeds, result.sampled, result.screened,
               result.stabilising, io::json_number(fraction(memory, pooled)).c_str(), interval_json(memory, pooled).c_str(),
               io::json_number(fraction(control, pooled)).c_str(), interval_json(control, pooled).c_str(), sizes.c_str(),
               io::json_number(seconds).c_str());

@@ -69,24 +69,28 @@ inline double blown_fraction(const RateNetwork& net) {
   return static_cast<double>(blown) / static_cast<double>(total);
 }
 
-/// A protocol watcher (familiarity/protocol.hpp) that applies the stability criterion.
+/// A protocol watcher (familiarity/protocol.hpp) that applies the stability criterion to any
+/// network with `diverged()`, `weights()` (an Eigen vector or matrix) and a `blown_fraction(net)`
+/// overload (RateNetwork here, the spiking network in spiking_experiment.hpp).
 class StabilityWatcher {
  public:
   StabilityWatcher(StabilityCriterion criterion, std::size_t background_windows)
       : criterion_(criterion), windows_(background_windows) {}
 
-  void operator()(const std::string& phase, const RateNetwork& net, const Eigen::VectorXd& rates) {
+  template <class Net>
+  void operator()(const std::string& phase, const Net& net, const Eigen::VectorXd& rates) {
     const double r = rates.mean();
     if (net.diverged() || !std::isfinite(r)) fail("diverged in the " + phase);
     else if (r < criterion_.min_rate || r > criterion_.max_rate) fail("rate " + metahebb::detail::format_value(r) + " in the " + phase);
     if (phase != "background") return;
     ++seen_;
     if (seen_ + 1 == windows_) {
-      previous_w_ = net.weights();
+      previous_w_ = net.weights();  // a matrix (rate networks) or a vector (spiking)
       previous_r_ = r;
     } else if (seen_ == windows_) {
       if (windows_ >= 2) {
-        const double dw = (net.weights() - previous_w_).norm() / std::max(net.weights().norm(), 1e-300);
+        const Eigen::MatrixXd w = net.weights();
+        const double dw = (w - previous_w_).norm() / std::max(w.norm(), 1e-300);
         const double dr = std::abs(r - previous_r_) / std::max(r, 1e-300);
         if (!(dw < criterion_.settle)) fail("weights not settled (relative change " + metahebb::detail::format_value(dw) + ")");
         if (!(dr < criterion_.settle)) fail("rate not settled (relative change " + metahebb::detail::format_value(dr) + ")");
@@ -96,7 +100,8 @@ class StabilityWatcher {
   }
 
   /// Checks the weights at the end of the run (call once, after the protocol).
-  void finish(const RateNetwork& net) { check_blow(net); }
+  template <class Net>
+  void finish(const Net& net) { check_blow(net); }
 
   bool stable() const noexcept { return reason_.empty(); }
   const std::string& reason() const noexcept { return reason_; }
@@ -105,7 +110,8 @@ class StabilityWatcher {
   void fail(std::string why) {
     if (reason_.empty()) reason_ = std::move(why);
   }
-  void check_blow(const RateNetwork& net) {
+  template <class Net>
+  void check_blow(const Net& net) {
     const double blown = blown_fraction(net);
     if (!(blown <= criterion_.max_blow)) fail("blown weights " + metahebb::detail::format_value(blown));
   }
@@ -153,6 +159,14 @@ struct ExperimentConfig {
     c.neurons = n;
     return c;
   }
+
+  // The experiment's policy (run_experiment over any network kind; spiking_experiment.hpp has the
+  // other): the index-th rule, the stimuli and the network of (size, dataset, candidate).
+  Eigen::VectorXd rule(std::uint64_t index) const;
+  Stimuli stimuli(std::size_t n, std::uint64_t dataset, std::uint64_t candidate) const;
+  RateNetwork make_network(std::size_t n, const Eigen::VectorXd& theta, std::uint64_t dataset, std::uint64_t candidate) const {
+    return RateNetwork(network_of_size(n), theta, seed, dataset, candidate);
+  }
 };
 
 /// The `index`-th rule of the prior.
@@ -172,11 +186,17 @@ inline Stimuli stimuli_of(const ExperimentConfig& config, std::size_t n, std::ui
   return make_stimuli(n, std::max<std::size_t>(1, active), config.background_rate, config.stimulus_rate, stream);
 }
 
+inline Eigen::VectorXd ExperimentConfig::rule(std::uint64_t index) const { return sample_rule(*this, index); }
+inline Stimuli ExperimentConfig::stimuli(std::size_t n, std::uint64_t dataset, std::uint64_t candidate) const {
+  return stimuli_of(*this, n, dataset, candidate);
+}
+
 /// Screening: whether the background phase of network 0 of `candidate` at the smallest size meets
-/// the criterion.
-inline bool screen(const ExperimentConfig& config, const Eigen::VectorXd& theta, std::uint64_t candidate = 0) {
-  RateNetwork net(config.network_of_size(config.sizes.front()), theta, config.seed, 0, candidate);
-  const Stimuli stimuli = stimuli_of(config, config.sizes.front(), 0, candidate);
+/// the criterion. `Config` is ExperimentConfig (rate networks) or SpikingExperimentConfig.
+template <class Config>
+bool screen(const Config& config, const Eigen::VectorXd& theta, std::uint64_t candidate = 0) {
+  auto net = config.make_network(config.sizes.front(), theta, 0, candidate);
+  const Stimuli stimuli = config.stimuli(config.sizes.front(), 0, candidate);
   StabilityWatcher watch(config.stability, config.protocol.background_windows);
   net.set_input(stimuli.background);
   const std::size_t steps = ProtocolConfig::steps(config.protocol.background, net.dt(), "familiarity.background");
@@ -196,12 +216,13 @@ struct SeedRun {
   Record plastic, control;
 };
 
-inline SeedRun run_seed(const ExperimentConfig& config, std::size_t n, const Eigen::VectorXd& theta, std::uint64_t dataset,
-                        std::uint64_t candidate = 0) {
-  const Stimuli stimuli = stimuli_of(config, n, dataset, candidate);
+template <class Config>
+SeedRun run_seed(const Config& config, std::size_t n, const Eigen::VectorXd& theta, std::uint64_t dataset,
+                 std::uint64_t candidate = 0) {
+  const Stimuli stimuli = config.stimuli(n, dataset, candidate);
   SeedRun out;
   {
-    RateNetwork net(config.network_of_size(n), theta, config.seed, dataset, candidate);
+    auto net = config.make_network(n, theta, dataset, candidate);
     StabilityWatcher watch(config.stability, config.protocol.background_windows);
     out.plastic = run_protocol(net, config.protocol, stimuli, watch);
     watch.finish(net);
@@ -210,7 +231,7 @@ inline SeedRun run_seed(const ExperimentConfig& config, std::size_t n, const Eig
   }
   ProtocolConfig frozen = config.protocol;
   frozen.frozen_after_background = true;
-  RateNetwork net(config.network_of_size(n), theta, config.seed, dataset, candidate);
+  auto net = config.make_network(n, theta, dataset, candidate);
   out.control = run_protocol(net, frozen, stimuli);
   return out;
 }
@@ -230,7 +251,8 @@ struct RuleSummary {
   std::optional<double> lifetime;                ///< last test time with p_rate < alpha
 };
 
-inline RuleSummary summarise(const ExperimentConfig& config, const std::vector<SeedRun>& runs) {
+template <class Config>
+RuleSummary summarise(const Config& config, const std::vector<SeedRun>& runs) {
   RuleSummary s;
   s.stable = std::all_of(runs.begin(), runs.end(), [](const SeedRun& r) { return r.stable; });
   const std::size_t tests = config.protocol.test_times.size();
@@ -275,8 +297,9 @@ struct SizeSummary {
   std::size_t novelty_positive = 0;            ///< rules with memory and Δr > 0 at the first test
   double mean_abs_delta_rate = 0;              ///< mean over rules of |Δr| at the first test time
   double mean_abs_delta_spread = 0;
-  double control_mean_abs_delta_rate = 0;
+  double control_mean_abs_delta_rate = 0;     ///< over the rules whose frozen runs stayed finite
   double control_mean_abs_delta_spread = 0;
+  std::size_t control_nonfinite = 0;          ///< rules with a frozen run that diverged (spiking: freezing can destabilise)
   std::vector<std::size_t> significant_at;     ///< per test time, rules with p_rate < alpha
 };
 
@@ -291,8 +314,9 @@ struct ExperimentResult {
 };
 
 /// Draws rules until `rules` pass the screen (or `max_samples` were drawn), then measures them.
-inline ExperimentResult run_experiment(const ExperimentConfig& config, std::size_t rules, std::size_t max_samples,
-                                       const ThreadExecutor& executor) {
+template <class Config>
+ExperimentResult run_experiment(const Config& config, std::size_t rules, std::size_t max_samples,
+                                const ThreadExecutor& executor) {
   config.validate();
   require_count("rules", static_cast<long long>(rules), 1, 1000000);
   require(max_samples >= rules, "max_samples", max_samples, "must be >= rules");
@@ -302,11 +326,11 @@ inline ExperimentResult run_experiment(const ExperimentConfig& config, std::size
     const std::size_t n = std::min(batch, max_samples - result.sampled);
     std::vector<char> pass(n, 0);
     executor.for_each(n, [&](std::size_t i) {
-      pass[i] = screen(config, sample_rule(config, result.sampled + i), result.sampled + i);
+      pass[i] = screen(config, config.rule(result.sampled + i), result.sampled + i);
     });
     for (std::size_t i = 0; i < n && result.rules.size() < rules; ++i) {
       if (pass[i]) {
-        result.rules.push_back(sample_rule(config, result.sampled + i));
+        result.rules.push_back(config.rule(result.sampled + i));
         result.indices.push_back(result.sampled + i);
       }
       if (result.rules.size() == rules) result.sampled += i + 1;
@@ -349,15 +373,20 @@ inline ExperimentResult run_experiment(const ExperimentConfig& config, std::size
       s.novelty_positive += rs.memory && rs.delta_rate.front() > 0;
       s.mean_abs_delta_rate += std::abs(rs.delta_rate.front());
       s.mean_abs_delta_spread += std::abs(rs.delta_spread.front());
-      s.control_mean_abs_delta_rate += std::abs(rs.control_delta_rate.front());
-      s.control_mean_abs_delta_spread += std::abs(rs.control_delta_spread.front());
+      if (std::isfinite(rs.control_delta_rate.front()) && std::isfinite(rs.control_delta_spread.front())) {
+        s.control_mean_abs_delta_rate += std::abs(rs.control_delta_rate.front());
+        s.control_mean_abs_delta_spread += std::abs(rs.control_delta_spread.front());
+      } else {
+        ++s.control_nonfinite;
+      }
       for (std::size_t k = 0; k < rs.p_rate.size(); ++k) s.significant_at[k] += rs.p_rate[k] < config.alpha;
     }
     if (s.rules > 0) {
       s.mean_abs_delta_rate /= static_cast<double>(s.rules);
       s.mean_abs_delta_spread /= static_cast<double>(s.rules);
-      s.control_mean_abs_delta_rate /= static_cast<double>(s.rules);
-      s.control_mean_abs_delta_spread /= static_cast<double>(s.rules);
+      const double finite = static_cast<double>(s.rules - s.control_nonfinite);
+      s.control_mean_abs_delta_rate = finite > 0 ? s.control_mean_abs_delta_rate / finite : std::nan("");
+      s.control_mean_abs_delta_spread = finite > 0 ? s.control_mean_abs_delta_spread / finite : std::nan("");
     }
     result.sizes.push_back(s);
   }
