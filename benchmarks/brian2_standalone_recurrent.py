@@ -82,6 +82,7 @@ dt = 1e-4
 # --- Brian2, C++ standalone -------------------------------------------------------------------
 b2.set_device("cpp_standalone", directory=args.directory, build_on_run=False)
 b2.prefs.devices.cpp_standalone.openmp_threads = 0  # one thread, as metahebb's run
+b2.prefs.devices.cpp_standalone.extra_make_args_unix = ["-j1"]  # compile on one core (Brian2's default: make -j)
 b2.prefs.logging.console_log_level = "WARNING"
 b2.defaultclock.dt = dt * b2.second
 b2.seed(args.seed)
