@@ -94,6 +94,27 @@ TEST_CASE("x* without accepted rules is the constraints' box centre", "[sweep][r
   CHECK(constraint_centre(c) == Eigen::Vector4d(2, 0.7, -2, 0));
 }
 
+TEST_CASE("x* without accepted rules: the least-violating rules' metrics, clamped into the box", "[sweep][rounds]") {
+  const auto c = Constraints::parse("x in [1, 3]\ny >= 0.5\nz <= 0", {"x", "y", "z"});
+  // Violations (scales: width 2, |0.5|, 1): row 0: 1/2 + 0 + 0 = 0.5; row 1: 0 + 0.25/0.5 + 2 = 2.5;
+  // row 2: NaN → not finite, left out; rows 3–11: 4/2 + 0 + 1 = 3 + row/100 (x grows with the row).
+  Eigen::MatrixXd x(12, 3);
+  x.row(0) << 0, 0.7, -1;
+  x.row(1) << 2, 0.25, 2;
+  x.row(2) << 2, std::nan(""), 0;
+  for (int r = 3; r < 12; ++r) x.row(r) << 7 + 2 * r / 100.0, 1, 1;
+  CHECK(constraint_violation(x.row(0).transpose(), c) == Approx(0.5));
+  CHECK(constraint_violation(x.row(1).transpose(), c) == Approx(2.5));
+  CHECK(std::isinf(constraint_violation(x.row(2).transpose(), c)));
+  CHECK(constraint_violation(x.row(3).transpose(), c) == Approx(3.03));
+  // 11 finite rows: ⌈0.1 · 11⌉ = 2 kept, rows 0 and 1, clamped into the box.
+  const auto t = nearest_targets(x, c);
+  REQUIRE(t.size() == 2);
+  CHECK(t[0] == Eigen::Vector3d(1, 0.7, -1));
+  CHECK(t[1] == Eigen::Vector3d(2, 0.5, 0));
+  CHECK(nearest_targets(x.middleRows(2, 1), c).empty());  // no finite row: the box centre is used
+}
+
 TEST_CASE("the kernel proposal samples near the theta of the nearest metrics, inside the support",
           "[sweep][rounds]") {
   Eigen::MatrixXd theta(200, 2), x(200, 1);

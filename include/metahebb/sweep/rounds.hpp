@@ -7,8 +7,14 @@
 ///             out), and rule j of the round gets θ_j ~ q(θ | x*_j), where x*_j is the x of an
 ///             accepted rule of rounds < r drawn uniformly (stream keyed (seed, round r, j)) —
 ///             the empirical distribution of accepted metrics, which lies inside the
-///             constraints; if no rule was accepted yet, x*_j is the box centre: the midpoint of
-///             each interval, its finite end if the other is infinite, 0 if both are.
+///             constraints; if no rule was accepted yet, x*_j is drawn the same way from the
+///             `nearest_fraction` (10 %) of the earlier rules with a finite x that violate the
+///             constraints least, each projected into the constraints' box (nearest_targets:
+///             the violation is Σ_k dist(x_k, [l_k, u_k]) / s_k, s_k the interval's width, or
+///             |its finite bound| if half-infinite, or 1) — proposals ask for metrics just inside
+///             the box next to where simulated rules are, as a tolerance schedule would; only
+///             without any finite x is x*_j the box centre (the midpoint of each interval, its
+///             finite end if the other is infinite, 0 if both are).
 ///   then the round's rules are simulated (sweep.hpp) and appended to the store.
 /// The constraints are an argument of each round, so they may be tightened or extended between
 /// rounds (the example reads its constraints file again before every round).
@@ -19,12 +25,14 @@
 /// does on a second run.
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../core/concepts/proposal.hpp"
@@ -64,6 +72,48 @@ inline Eigen::VectorXd constraint_centre(const Constraints& constraints) {
     c[static_cast<Eigen::Index>(k)] = lo && hi ? 0.5 * (q.lower + q.upper) : lo ? q.lower : hi ? q.upper : 0.0;
   }
   return c;
+}
+
+/// The share of the earlier rules (with a finite x) that nearest_targets keeps when no rule
+/// has been accepted yet (at least one rule).
+inline constexpr double nearest_fraction = 0.1;
+
+/// How far metrics x (in the constraints' order) are from the constraints' box:
+/// Σ_k dist(x_k, [l_k, u_k]) / s_k, with s_k = u_k − l_k if both are finite and differ, else
+/// |the finite bound| if it is not 0, else 1. 0 inside the box; +inf if an x_k is not finite.
+inline double constraint_violation(const Eigen::VectorXd& x, const Constraints& constraints) {
+  double v = 0.0;
+  for (std::size_t k = 0; k < constraints.size(); ++k) {
+    const auto& q = constraints.list()[k];
+    const double value = x[static_cast<Eigen::Index>(k)];
+    if (!std::isfinite(value)) return std::numeric_limits<double>::infinity();
+    const bool lo = std::isfinite(q.lower), hi = std::isfinite(q.upper);
+    double scale = lo && hi && q.upper > q.lower ? q.upper - q.lower : lo ? std::abs(q.lower) : hi ? std::abs(q.upper) : 1.0;
+    if (!(scale > 0.0)) scale = 1.0;
+    v += (value < q.lower ? q.lower - value : value > q.upper ? value - q.upper : 0.0) / scale;
+  }
+  return v;
+}
+
+/// x* candidates when no rule is accepted: the ⌈nearest_fraction · m⌉ rows of x (m = rows with
+/// a finite violation) that violate the constraints least (ties: the earlier row first), each
+/// clamped into the box. Empty if no row has a finite x.
+inline std::vector<Eigen::VectorXd> nearest_targets(const Eigen::MatrixXd& x, const Constraints& constraints) {
+  std::vector<std::pair<double, Eigen::Index>> finite;
+  for (Eigen::Index r = 0; r < x.rows(); ++r)
+    if (const double v = constraint_violation(x.row(r).transpose(), constraints); std::isfinite(v)) finite.push_back({v, r});
+  std::stable_sort(finite.begin(), finite.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  const auto keep = std::min(finite.size(), static_cast<std::size_t>(std::ceil(nearest_fraction * static_cast<double>(finite.size()))));
+  std::vector<Eigen::VectorXd> out;
+  for (std::size_t i = 0; i < keep; ++i) {
+    Eigen::VectorXd t = x.row(finite[i].second).transpose();
+    for (std::size_t k = 0; k < constraints.size(); ++k) {
+      const auto& q = constraints.list()[k];
+      t[static_cast<Eigen::Index>(k)] = std::clamp(t[static_cast<Eigen::Index>(k)], q.lower, q.upper);
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
 }
 
 /// Runs round `round` with `rules` rules; earlier rounds must be complete in `store`.
@@ -118,10 +168,13 @@ RoundReport run_round(const TaskT& task, RuleStore& store, const Prior& prior, c
       if (constraints.passes(before.metrics.row(r))) accepted.push_back(r);
     thetas.resize(static_cast<Eigen::Index>(rules), static_cast<Eigen::Index>(prior.size()));
     const Eigen::VectorXd centre = constraint_centre(constraints);
+    const std::vector<Eigen::VectorXd> nearest = accepted.empty() ? nearest_targets(x, constraints) : std::vector<Eigen::VectorXd>{};
     for (std::size_t j = 0; j < rules; ++j) {
       RandomStream stream(settings.seed, proposal_stream, round, j);
       const Eigen::VectorXd x_star =
-          accepted.empty() ? centre : Eigen::VectorXd(x.row(accepted[static_cast<std::size_t>(stream() % accepted.size())]).transpose());
+          !accepted.empty() ? Eigen::VectorXd(x.row(accepted[static_cast<std::size_t>(stream() % accepted.size())]).transpose())
+          : !nearest.empty() ? nearest[static_cast<std::size_t>(stream() % nearest.size())]
+                             : centre;
       thetas.row(static_cast<Eigen::Index>(j)) = proposal.sample(x_star, 1, stream()).row(0);
     }
   }
