@@ -5,13 +5,16 @@ each constraint alone rejects, and pair plots of the accepted quartets against t
 
     python3 scripts/plot_recurrent_family.py STORE --constraints FILE [--out family.png]
         [--marginals marginals.png] [--compare STORE2 --compare-label CMA-ES] [--pairs 6]
+        [--nearest N]
 
 The constraints file has the format of sweep/constraints.hpp (`name in [a, b]`, `name >= a`,
 `name <= b`, `#` comments); NaN fails, as in the library. --compare marks the rules of another
 store (e.g. the CMA-ES quartet run through the same protocol with rule_family --theta) on the
 plots and reports how many of them pass. The pair plot shows the --pairs coordinates whose
 accepted spread is narrowest relative to the prior's (std ratio); the marginals figure shows
-all 24. The last stdout line is JSON.
+all 24. With --nearest N, when fewer than N rules pass every constraint, the plots show the N
+rules that violate the constraints least instead (the violation of sweep/rounds.hpp:
+Σ_k dist(x_k, [l_k, u_k]) / s_k), and say so in their titles. The last stdout line is JSON.
 """
 import argparse
 import json
@@ -57,6 +60,25 @@ def passes(table, constraints):
     return np.stack(cols, axis=1)
 
 
+def violation(table, constraints):
+    """sweep/rounds.hpp's constraint_violation for every rule (+inf if a metric is not finite)."""
+    v = np.zeros(len(table))
+    for _, name, lo, hi in constraints:
+        x = np.asarray(table[name], dtype=float)
+        if math.isfinite(lo) and math.isfinite(hi) and hi > lo:
+            scale = hi - lo
+        elif math.isfinite(lo) and lo != 0:
+            scale = abs(lo)
+        elif math.isfinite(hi) and hi != 0:
+            scale = abs(hi)
+        else:
+            scale = 1.0
+        with np.errstate(invalid="ignore"):
+            d = np.where(x < lo, lo - x, np.where(x > hi, x - hi, 0.0)) / scale
+        v += np.where(np.isfinite(x), d, np.inf)
+    return v
+
+
 def theta_names(table):
     names = table.dtype.names
     return [n for n in names if ": " in n]  # "EE: alpha" … "II: tau_post"
@@ -71,6 +93,7 @@ def main():
     p.add_argument("--compare", default="")
     p.add_argument("--compare-label", default="other")
     p.add_argument("--pairs", type=int, default=6)
+    p.add_argument("--nearest", type=int, default=0)
     a = p.parse_args()
 
     t = load_store(a.store)
@@ -127,6 +150,17 @@ def main():
     names = theta_names(t)
     prior0 = t[t["round"] == 0]
     acc = t[all_ok]
+    shown = "accepted"
+    v = violation(t, cons)
+    if a.nearest and len(acc) < a.nearest:
+        order = np.argsort(v, kind="stable")[: a.nearest]
+        acc = t[order]
+        all_ok = np.zeros(len(t), dtype=bool)
+        all_ok[order] = True
+        shown = "least-violating (too few accepted)"
+        summary["nearest"] = [{"rule_id": int(r["rule_id"]), "round": int(r["round"]), "violation": float(x),
+                               **{c[1]: float(r[c[1]]) for c in cons}} for r, x in zip(t[order], v[order])]
+    summary["shown"] = shown
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -148,7 +182,7 @@ def main():
                 bins = np.linspace(min(prior0[xj].min(), t[xj].min()), max(prior0[xj].max(), t[xj].max()), 21)
                 ax.hist(prior0[xj], bins=bins, color="0.8", density=True, label="prior (round 0)")
                 if len(acc):
-                    ax.hist(acc[xj], bins=bins, color="C3", alpha=0.7, density=True, label="accepted")
+                    ax.hist(acc[xj], bins=bins, color="C3", alpha=0.7, density=True, label=shown)
             elif i > j:
                 ax.scatter(rejected[xj], rejected[yi], s=2, c="0.8")
                 ax.scatter(acc[xj], acc[yi], s=9, c=acc["round"], cmap="viridis", vmin=0, vmax=max(rounds))
@@ -161,7 +195,7 @@ def main():
             if j == 0 and i > 0:
                 ax.set_ylabel(yi, fontsize=8)
             ax.tick_params(labelsize=6)
-    title = f"{len(acc)} accepted of {len(t)} (colour: round)"
+    title = f"{shown}: {len(acc)} of {len(t)} rules (colour: round)"
     if other is not None:
         title += f"; ★ {a.compare_label}"
     fig.suptitle(title + f"; the {k} coordinates narrowed most", fontsize=10)
@@ -180,7 +214,7 @@ def main():
                     ax.axvline(v, color="k", lw=1)
             ax.set_title(f"{n} (σ ratio {ratio[n]:.2f})", fontsize=8)
             ax.tick_params(labelsize=6)
-        fig.suptitle(f"marginals: prior round 0 (grey), accepted (red, {len(acc)})"
+        fig.suptitle(f"marginals: prior round 0 (grey), {shown} (red, {len(acc)})"
                      + (f", {a.compare_label} (black line)" if other is not None else ""), fontsize=10)
         fig.tight_layout()
         fig.savefig(a.marginals, dpi=90)
