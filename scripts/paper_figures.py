@@ -326,7 +326,7 @@ def check(out):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", required=True)
-    parser.add_argument("--mode", choices=["smoke", "quick", "full"], default="full")
+    parser.add_argument("--mode", choices=["smoke", "quick", "medium", "full"], default="full")
     parser.add_argument("--seeds", nargs="+", type=int, default=[1])
     parser.add_argument("--check-only", action="store_true", help="only check DIR's rows and table")
     args = parser.parse_args()

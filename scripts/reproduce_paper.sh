@@ -3,12 +3,14 @@
 # from one command: runs the examples, writes each panel's image and one table of the
 # paper's claims beside the measured numbers and the commands (measured.md, measured.csv).
 #
-#   scripts/reproduce_paper.sh [--quick | --smoke] [--out DIR] [--build DIR] [--threads N]
+#   scripts/reproduce_paper.sh [--quick | --medium | --smoke] [--out DIR] [--build DIR] [--threads N]
 #
 #   (default)  full mode: the budgets of docs/oja.md, docs/oja-antihebbian.md and
 #              docs/inhibitory-balance.md (hours; the 50 -> 5 network and N = 100 dominate)
 #   --quick    reduced budgets: a few minutes on 2 cores; shows every panel and the
 #              direction of every result, but the searches are far from converged
+#   --medium   between the two (~15 min of CPU; docs/paper.md's images): Fig. 3 and S1 show
+#              their results, Figs. 1 and 2 only the early phase of the search
 #   --smoke    tiny budgets (seconds; the CTest paper.reproduce_smoke): checks the pipeline,
 #              its numbers mean nothing
 #   --out DIR  output folder (default paper-out); runs/ holds each run's CSV, JSON summary,
@@ -23,7 +25,7 @@
 # or examples not built, 77 matplotlib/numpy missing.
 #
 # Adding a row: a script scripts/reproduce_paper.d/<name>.sh is run after the panels below
-# with MODE (smoke/quick/full), OUT, BUILD, THREADS and PYTHON in its environment; it writes
+# with MODE (smoke/quick/medium/full), OUT, BUILD, THREADS and PYTHON in its environment; it writes
 # its image(s) to $OUT and one JSON object per row to $OUT/rows/<panel>.json with the keys
 # panel, claim, measured (text), command, values (an object of numbers, all finite) and
 # optionally image. scripts/paper_figures.py puts every row into the table.
@@ -38,11 +40,12 @@ threads=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) mode=quick ;;
+    --medium) mode=medium ;;
     --smoke) mode=smoke ;;
     --out) out="${2:?--out needs a directory}"; shift ;;
     --build) build="${2:?--build needs a directory}"; shift ;;
     --threads) threads="${2:?--threads needs a number}"; shift ;;
-    -h|--help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "reproduce_paper.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -82,6 +85,11 @@ case "$mode" in
     net5="--generations 60"; net50="--generations 10"
     spk="--iterations 10 --datasets 2"; seeds="1 2 3"
     s1="--inputs 3,10 --generations 150" ;;
+  medium)
+    oja3="--generations 800"; oja100="--generations 60"
+    net5="--generations 150"; net50="--generations 20"
+    spk="--iterations 30 --datasets 2"; seeds="1 2 3"
+    s1="--inputs 3,10,30 --generations 300" ;;
   full)
     oja3="--generations 1500"; oja100="--generations 4000"
     net5="--generations 2500"; net50="--generations 1500"
