@@ -170,13 +170,22 @@ def fig3(out, seeds):
     ax.plot([a_min, 0], [-slope * a_min, 0], "k--", lw=1,
             label=f"Eq. 18: beta = -alpha nu_pre/nu_post\n(measured nu_pre {nu_pre:.1f} Hz, nu_post 5 Hz)")
     ax.axhline(0, color="k", ls=":", lw=1, label="beta = 0 (Hebbian terms only)")
-    ratios = []
+    ratios, predicted = [], []
     for s in seeds:
         (_, th_s), sm = searches[s]
         line, = ax.plot(th_s["alpha"], th_s["beta"], "-", lw=1, label=f"seed {s}: {sm['rate_hz']:.1f} Hz")
         ax.plot(th_s["alpha"][0], th_s["beta"][0], "o", mfc="none", color=line.get_color())
         ax.plot(sm["theta"][0], sm["theta"][1], "o", color=line.get_color())
-        ratios.append(sm["theta"][1] / -sm["theta"][0] if sm["theta"][0] != 0 else float("nan"))
+        a, b, g, k, tp, tq = sm["theta"]
+        ratios.append(b / -a if a != 0 else float("nan"))
+        # Eq. 17 with the final rule's Hebbian terms: nu_post = -alpha nu_pre / (beta + (g tau_pre + k tau_post) nu_pre)
+        denominator = b + (g * tp + k * tq) * nu_pre
+        predicted.append(-a * nu_pre / denominator if denominator > 0 else float("inf"))
+        if s == first:  # the Eq. 17 line through the target for the first seed's Hebbian terms
+            c = g * tp + k * tq
+            betas = np.array([0.0, -slope * a_min])
+            ax.plot(-TARGET_HZ * (betas + c * nu_pre) / nu_pre, betas, color="0.6", lw=1, ls="-.",
+                    label=f"Eq. 17 at 5 Hz with seed {s}'s gamma tau_pre + kappa tau_post = {c:.3f} s")
     ax.set_xlabel("alpha")
     ax.set_ylabel("beta")
     ax.set_title("search trajectories (open: start)", fontsize=9)
@@ -189,7 +198,8 @@ def fig3(out, seeds):
               "of Eq. 18 (the other extreme being beta = 0)",
               f"{len(seeds)} seeds: final beta/(-alpha) = {', '.join(f'{r:.2f}' for r in ratios)} against the Eq. 18 "
               f"slope nu_pre/nu_post = {slope:.2f} (measured nu_pre {nu_pre:.1f} Hz); held-out rates "
-              f"{', '.join(f'{r:.1f}' for r in rates)} Hz",
+              f"{', '.join(f'{r:.1f}' for r in rates)} Hz; Eq. 17 with each final rule's Hebbian terms predicts "
+              f"{', '.join(f'{p:.1f}' for p in predicted)} Hz",
               " ; ".join(command(out, f"fig3_search_s{s}") for s in seeds),
               {"nu_pre_hz": nu_pre, "eq18_slope": slope, "mean_ratio": float(np.mean(ratios)),
                "mean_rate_hz": float(np.mean(rates))}, "fig3d.png")
