@@ -130,6 +130,51 @@ void BM_oja_generation(benchmark::State& state) {
   counters(state, 13.0 * 20.0 * 200.0);
 }
 
+// The practical limit of one §3.1 generation on one thread: only the work no implementation
+// of the task can skip — every dataset's batches drawn with the same generator (N_b × (N + k)
+// normals per step, mixed into X), Y = X W for all 13 candidates, and the fused moment product
+// [1, X, X∘X]ᵀ [1, Y, Y∘Y] — as bare Eigen products, without the per-term combination, the
+// divergence checks or the building of the datasets. Compare its CPU time with
+// BM_oja_generation_one_thread in the same run (docs/benchmarks.md).
+void BM_oja_generation_kernel(benchmark::State& state) {
+  PrincipalVectorConfig config;
+  config.input.inputs = static_cast<std::size_t>(state.range(0));
+  const auto n = static_cast<Eigen::Index>(config.input.inputs), p = Eigen::Index{13}, nb = Eigen::Index{200};
+  RandomStream setup(1, Purpose::dataset);
+  const RotatedGaussian inputs(config.input, setup);
+  const Eigen::MatrixXf w = Eigen::MatrixXf::Random(n, p);
+  Eigen::MatrixXf noise, x(nb, n), y(nb, p), rows(nb, 1 + 2 * n), columns(nb, 1 + 2 * p), moments;
+  for (auto _ : state) {
+    for (std::uint64_t d = 0; d < 20; ++d) {
+      RandomStream stream(1, Purpose::dataset, 0, 0, d);
+      for (int t = 0; t < 200; ++t) {
+        inputs.sample(stream, noise, x);
+        y.noalias() = x * w;
+        rows.col(0).setOnes();
+        rows.middleCols(1, n) = x;
+        rows.middleCols(1 + n, n) = x.cwiseProduct(x);
+        columns.col(0).setOnes();
+        columns.middleCols(1, p) = y;
+        columns.middleCols(1 + p, p) = y.cwiseProduct(y);
+        moments.noalias() = rows.transpose() * columns;
+        benchmark::DoNotOptimize(moments.data());
+      }
+    }
+  }
+  counters(state, 13.0 * 20.0 * 200.0);
+}
+
+// The same generation through MetaLearner::evaluate on one thread (CPU time, like the kernel).
+void BM_oja_generation_one_thread(benchmark::State& state) {
+  PrincipalVectorConfig config;
+  config.input.inputs = static_cast<std::size_t>(state.range(0));
+  const PrincipalVectorTask task(config);
+  const Eigen::MatrixXd thetas = random_rules(27, 13, 0.01);
+  MetaLearner learner(task, PrincipalVectorDistance(), Cmaes(Eigen::VectorXd::Zero(27)), SerialExecutor(), {.seed = 1});
+  for (auto _ : state) benchmark::DoNotOptimize(learner.evaluate(thetas, 0).data());
+  counters(state, 13.0 * 20.0 * 200.0);
+}
+
 // One generation of the §3.2 example at 5 → 5: 15 candidates × 20 datasets × 800 steps.
 void BM_two_layer_generation(benchmark::State& state) {
   const HierarchicalPcaTask task;
@@ -149,6 +194,8 @@ BENCHMARK(BM_two_layer_population)->ArgsProduct({{5, 50}, {15, 64}})->Unit(bench
 BENCHMARK(BM_two_layer_per_sample)->ArgsProduct({{5, 50}, {15}})->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_oja_generation, ThreadExecutor)->ArgsProduct({{3, 10, 100}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
 
+BENCHMARK(BM_oja_generation_kernel)->Arg(10)->Arg(100)->ArgName("inputs")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_oja_generation_one_thread)->Arg(10)->Arg(100)->ArgName("inputs")->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_two_layer_generation)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
 
 BENCHMARK_MAIN();

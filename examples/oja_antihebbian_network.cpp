@@ -7,6 +7,7 @@
 
 #include <metahebb/callbacks/checkpoint.hpp>
 #include <metahebb/callbacks/csv_recorder.hpp>
+#include <metahebb/callbacks/early_stop.hpp>
 #include <metahebb/callbacks/progress_line.hpp>
 #include <metahebb/core/angle.hpp>
 #include <metahebb/execution/processes.hpp>
@@ -35,6 +36,8 @@ int main(int argc, char** argv) try {
                          {"datasets", "10", "datasets per candidate pair of rules"},
                          {"steps", "800", "batch updates per dataset"},
                          {"l1", "0.03", "L1 penalty weight on the coefficients"},
+                         {"l1-unidentifiable", "0", "extra L1 weight on the 24 terms no loss can see (odd total order in the two rates)"},
+                         {"stop-below", "15", "stop once both rules of the CMA-ES mean are this close to the reference pair, in degrees (0: never)"},
                          {"sigma", "0.1", "initial CMA-ES step size"},
                          {"population", "30", "CMA-ES population (0: 4 + 3 ln 54 = 15, whose sigma collapses on this noisy loss)"},
                          {"threads", "0", "worker threads per process (0: all cores, shared by the processes)"},
@@ -61,8 +64,17 @@ int main(int argc, char** argv) try {
   cmaes_options.sigma0 = cli.get<double>("sigma");
   cmaes_options.seed = seed;
   cmaes_options.population_size = cli.get<std::size_t>("population");
-  MetaLearner learner(task, Sum(PrincipalVectorsDistance(), L1Penalty(cli.get<double>("l1"))),
-                      Cmaes(theta0, cmaes_options), executor,
+  // λ on every coefficient, λ + λ_u on the terms the task cannot identify (docs/oja-antihebbian.md).
+  const double l1 = cli.get<double>("l1"), l1_unidentifiable = cli.get<double>("l1-unidentifiable");
+  require_non_negative("--l1", l1);
+  require_non_negative("--l1-unidentifiable", l1_unidentifiable);
+  Eigen::VectorXd l1_weights(static_cast<Eigen::Index>(task.num_parameters()));
+  for (const char* group : {"feedforward", "lateral"})
+    groups.slice(l1_weights, group) = (l1 + l1_unidentifiable * (!task.identifiable_terms(group)).cast<double>()).matrix();
+  const double stop_below = cli.get<double>("stop-below");
+  require(std::isfinite(stop_below) && stop_below >= 0.0 && stop_below < 180.0, "--stop-below", stop_below,
+          "must be in [0, 180) degrees");
+  MetaLearner learner(task, Sum(PrincipalVectorsDistance(), L1Penalty(l1_weights)), Cmaes(theta0, cmaes_options), executor,
                       {.seed = seed, .max_generations = cli.get<std::size_t>("generations")});
 
   const Eigen::VectorXd reference = task.oja_anti_hebbian();
@@ -78,16 +90,23 @@ int main(int argc, char** argv) try {
   const std::string checkpoint_path = cli.get<std::string>("checkpoint");
   const std::string identity = "inputs=" + std::to_string(config.input.inputs) + " outputs=" +
                                std::to_string(config.outputs) + " datasets=" + std::to_string(config.datasets) +
-                               " steps=" + std::to_string(config.steps) + " l1=" + cli.get<std::string>("l1");
+                               " steps=" + std::to_string(config.steps) + " l1=" + cli.get<std::string>("l1") +
+                               " l1_unidentifiable=" + cli.get<std::string>("l1-unidentifiable");
   std::size_t resumed_at = 0;
   if (!checkpoint_path.empty() && std::filesystem::exists(checkpoint_path)) {
     resumed_at = callbacks::resume(learner, checkpoint_path, identity).generation;
     if (processes.writer()) std::fprintf(stderr, "resumed from %s at generation %zu\n", checkpoint_path.c_str(), resumed_at);
   }
   const std::string csv = cli.get<std::string>("csv");
+  // The search stops once both rules of its mean are within --stop-below of the reference pair
+  // (the JSON's status is then "callback").
+  callbacks::StopWhen found([&](const GenerationReport& r) {
+    return angle_deg(groups.slice(r.mean_theta, "feedforward"), oja) < stop_below &&
+           angle_deg(groups.slice(r.mean_theta, "lateral"), anti_hebbian) < stop_below;
+  });
   auto search = [&](auto&&... more) {
-    if (checkpoint_path.empty()) return learner.run(progress, more...);
-    return learner.run(progress, callbacks::Checkpoint(learner, checkpoint_path, 10, identity), more...);
+    if (checkpoint_path.empty()) return learner.run(progress, found, more...);
+    return learner.run(progress, found, callbacks::Checkpoint(learner, checkpoint_path, 10, identity), more...);
   };
   const RunResult result = csv.empty() ? search() : search(resumed_at == 0 ? callbacks::CsvRecorder(csv, angles)
                                                         : callbacks::CsvRecorder::resuming(csv, resumed_at, angles));

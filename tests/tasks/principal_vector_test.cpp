@@ -165,6 +165,14 @@ TEST_CASE("L1 penalty and sums of losses", "[losses]") {
   CHECK(L1Penalty(0.1)(o, theta) == Approx(0.35));
   CHECK(Sum(PrincipalVectorDistance(), L1Penalty(0.1))(o, theta) == Approx(0.35));
   CHECK_THROWS_WITH(L1Penalty(-1.0), Catch::Contains("l1_weight") && Catch::Contains("-1"));
+  // One weight per coefficient: 0.1·1 + 0·2 + 1·0.5 (e.g. a larger weight on unidentifiable terms).
+  const L1Penalty per_coefficient(Eigen::VectorXd(Eigen::Vector3d(0.1, 0.0, 1.0)));
+  CHECK(per_coefficient(o, theta) == Approx(0.6));
+  CHECK_THROWS_WITH(per_coefficient(o, Eigen::VectorXd(Eigen::Vector2d(1, 1))),
+                    Catch::Contains("theta.size()") && Catch::Contains("2"));
+  CHECK_THROWS_WITH(L1Penalty(Eigen::VectorXd(Eigen::Vector2d(0.1, -0.5))),
+                    Catch::Contains("l1_weights[1]") && Catch::Contains("-0.5"));
+  CHECK_THROWS_WITH(L1Penalty(Eigen::VectorXd(Eigen::Vector2d(0.1, std::nan("")))), Catch::Contains("l1_weights[1]"));
   CHECK_THROWS_WITH(PrincipalVectorDistance(0.0), Catch::Contains("distance_cap"));
 }
 
