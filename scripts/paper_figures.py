@@ -173,7 +173,8 @@ def fig3(out, seeds):
     ratios, predicted = [], []
     for s in seeds:
         (_, th_s), sm = searches[s]
-        line, = ax.plot(th_s["alpha"], th_s["beta"], "-", lw=1, label=f"seed {s}: {sm['rate_hz']:.1f} Hz")
+        label = f"seed {s}: {sm['rate_hz']:.1f} Hz" if sm["loss"] <= 250 else f"seed {s}: exploded"
+        line, = ax.plot(th_s["alpha"], th_s["beta"], "-", lw=1, label=label)
         ax.plot(th_s["alpha"][0], th_s["beta"][0], "o", mfc="none", color=line.get_color())
         ax.plot(sm["theta"][0], sm["theta"][1], "o", color=line.get_color())
         a, b, g, k, tp, tq = sm["theta"]
@@ -193,12 +194,16 @@ def fig3(out, seeds):
     fig.savefig(os.path.join(out, "fig3d.png"), dpi=70)
     plt.close(fig)
     rates = [searches[s][1]["rate_hz"] for s in seeds]
+    # A loss above 250 = (0 - 5)^2 / 0.1, the worst non-exploded loss, means the run was stopped
+    # for exploding (>= 50 Hz); its rate_hz then counts only the spikes before the stop.
+    shown = [f"{r:.1f}" if searches[s][1]["loss"] <= 250 else f"exploded (loss {searches[s][1]['loss']:.0f})"
+             for s, r in zip(seeds, rates)]
     write_row(out, "Fig. 3D",
               "trajectories balance alpha and beta first and end close to the boundary beta = -alpha nu_pre/nu_post "
               "of Eq. 18 (the other extreme being beta = 0)",
               f"{len(seeds)} seeds: final beta/(-alpha) = {', '.join(f'{r:.2f}' for r in ratios)} against the Eq. 18 "
               f"slope nu_pre/nu_post = {slope:.2f} (measured nu_pre {nu_pre:.1f} Hz); held-out rates "
-              f"{', '.join(f'{r:.1f}' for r in rates)} Hz; Eq. 17 with each final rule's Hebbian terms predicts "
+              f"{', '.join(shown)} Hz; Eq. 17 with each final rule's Hebbian terms predicts "
               f"{', '.join(f'{p:.1f}' for p in predicted)} Hz",
               " ; ".join(command(out, f"fig3_search_s{s}") for s in seeds),
               {"nu_pre_hz": nu_pre, "eq18_slope": slope, "mean_ratio": float(np.mean(ratios)),
