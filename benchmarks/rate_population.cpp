@@ -139,13 +139,14 @@ void BM_oja_generation(benchmark::State& state) {
 void BM_oja_generation_kernel(benchmark::State& state) {
   PrincipalVectorConfig config;
   config.input.inputs = static_cast<std::size_t>(state.range(0));
+  const auto datasets = static_cast<std::uint64_t>(state.range(1));
   const auto n = static_cast<Eigen::Index>(config.input.inputs), p = Eigen::Index{13}, nb = Eigen::Index{200};
   RandomStream setup(1, Purpose::dataset);
   const RotatedGaussian inputs(config.input, setup);
   const Eigen::MatrixXf w = Eigen::MatrixXf::Random(n, p);
   Eigen::MatrixXf noise, x(nb, n), y(nb, p), rows(nb, 1 + 2 * n), columns(nb, 1 + 2 * p), moments;
   for (auto _ : state) {
-    for (std::uint64_t d = 0; d < 20; ++d) {
+    for (std::uint64_t d = 0; d < datasets; ++d) {
       RandomStream stream(1, Purpose::dataset, 0, 0, d);
       for (int t = 0; t < 200; ++t) {
         inputs.sample(stream, noise, x);
@@ -161,18 +162,19 @@ void BM_oja_generation_kernel(benchmark::State& state) {
       }
     }
   }
-  counters(state, 13.0 * 20.0 * 200.0);
+  counters(state, 13.0 * static_cast<double>(datasets) * 200.0);
 }
 
 // The same generation through MetaLearner::evaluate on one thread (CPU time, like the kernel).
 void BM_oja_generation_one_thread(benchmark::State& state) {
   PrincipalVectorConfig config;
   config.input.inputs = static_cast<std::size_t>(state.range(0));
+  config.datasets = static_cast<std::size_t>(state.range(1));
   const PrincipalVectorTask task(config);
   const Eigen::MatrixXd thetas = random_rules(27, 13, 0.01);
   MetaLearner learner(task, PrincipalVectorDistance(), Cmaes(Eigen::VectorXd::Zero(27)), SerialExecutor(), {.seed = 1});
   for (auto _ : state) benchmark::DoNotOptimize(learner.evaluate(thetas, 0).data());
-  counters(state, 13.0 * 20.0 * 200.0);
+  counters(state, 13.0 * static_cast<double>(config.datasets) * 200.0);
 }
 
 // One generation of the §3.2 example at 5 → 5: 15 candidates × 20 datasets × 800 steps.
@@ -194,8 +196,8 @@ BENCHMARK(BM_two_layer_population)->ArgsProduct({{5, 50}, {15, 64}})->Unit(bench
 BENCHMARK(BM_two_layer_per_sample)->ArgsProduct({{5, 50}, {15}})->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_oja_generation, ThreadExecutor)->ArgsProduct({{3, 10, 100}, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
 
-BENCHMARK(BM_oja_generation_kernel)->Arg(10)->Arg(100)->ArgName("inputs")->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_oja_generation_one_thread)->Arg(10)->Arg(100)->ArgName("inputs")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_oja_generation_kernel)->ArgsProduct({{10, 100}, {10, 20}})->ArgNames({"inputs", "datasets"})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_oja_generation_one_thread)->ArgsProduct({{10, 100}, {10, 20}})->ArgNames({"inputs", "datasets"})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_two_layer_generation)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
 
 BENCHMARK_MAIN();

@@ -90,11 +90,11 @@ def main():
         ok = r["rediscovered"]
         hits += bool(ok)
         if network:
-            print(f"| {seed} | {r['angle_feedforward_deg']:.2f}° ({r['angle_feedforward_identifiable_deg']:.2f}°) | "
-                  f"{r['angle_lateral_deg']:.2f}° ({r['angle_lateral_identifiable_deg']:.2f}°) | {'yes' if ok else 'no'} | "
+            print(f"| {seed} | {r['angle_feedforward_deg']:.3f}° ({r['angle_feedforward_identifiable_deg']:.2f}°) | "
+                  f"{r['angle_lateral_deg']:.3f}° ({r['angle_lateral_identifiable_deg']:.2f}°) | {'yes' if ok else 'no'} | "
                   f"{r['generations']} | {r['status']} | {r['loss']:.4f} ({r['reference_loss']:.4f}) | {r['wall_s']:.0f} |")
         else:
-            print(f"| {seed} | {r['angle_deg']:.2f}° ({r['angle_identifiable_deg']:.2f}°) | {'yes' if ok else 'no'} | "
+            print(f"| {seed} | {r['angle_deg']:.3f}° ({r['angle_identifiable_deg']:.2f}°) | {'yes' if ok else 'no'} | "
                   f"{r['generations']} | {r['status']} | {r['loss']:.4f} ({r['oja_loss']:.4f}) | {r['wall_s']:.0f} |")
     print(f"rediscovered in {hits} of {len(seeds)} seeds")
     return 0
