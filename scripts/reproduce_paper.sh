@@ -7,7 +7,7 @@
 #
 #   (default)  full mode: the budgets of docs/oja.md, docs/oja-antihebbian.md and
 #              docs/inhibitory-balance.md (hours; the 50 -> 5 network and N = 100 dominate)
-#   --quick    reduced budgets: a few minutes on 2 cores; shows every panel and the
+#   --quick    reduced budgets: minutes (10-15 on a shared 2-core machine); every panel and the
 #              direction of every result, but the searches are far from converged
 #   --medium   between the two (~15 min of CPU; docs/paper.md's images): Fig. 3 and S1 show
 #              their results, Figs. 1 and 2 only the early phase of the search
