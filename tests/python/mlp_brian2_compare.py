@@ -57,6 +57,8 @@ try:
 except ImportError:
     print("SKIPPED: Brian2 is not installed (Debian package python3-brian; scripts/install_dependencies.sh installs it)")
     sys.exit(77)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from recurrent_brian2_common import Checker, first_difference, input_spikes, mean_cv  # noqa: E402
 
 binary, out = sys.argv[1], sys.argv[2]
 seconds = sys.argv[3] if len(sys.argv) > 3 else "2"
@@ -90,19 +92,7 @@ b2.prefs.codegen.loop_invariant_optimisations = False
 b2.prefs.logging.console_log_level = "WARNING"
 s, V = b2.second, b2.volt
 
-# Input spikes: step n -> generated at step n - 1; duplicates in a step -> copies of the input.
-in_step, in_index = load("input_step"), load("input_index")
-order = np.lexsort((in_index, in_step))
-in_step, in_index = in_step[order], in_index[order]
-copy = np.zeros(len(in_step), dtype=np.int64)
-same = (np.diff(in_step) == 0) & (np.diff(in_index) == 0)
-for k in np.nonzero(same)[0]:
-    copy[k + 1] = copy[k] + 1
-copies = int(copy.max()) + 1 if len(copy) else 1
-first = in_step == 0
-gen_index = (in_index + copy * n_in)[~first]
-gen_time = (in_step[~first] - 1) * dt
-step0_inputs = in_index[first]
+gen_index, gen_time, step0_inputs, copies, input_count, input_repeated = input_spikes(load, n_in, dt)
 connectivity = {name: (load(name + "_pre"), load(name + "_post")) for name in ("input_e", "input_i") + types}
 
 
@@ -117,21 +107,6 @@ def mlp_statements(head, u):
         lines.append(f"hB{m} = 1.0 / (1.0 + exp(-({z})))")
     lines.append("dw = " + " + ".join(f"({head[m]!r}) * hB{m}" for m in range(4)) + f" + ({head[4]!r})")
     return "\n".join(lines)
-
-
-def mean_cv(steps_, index, n, min_spikes=4):
-    """metahebb's cv_isi: mean over neurons with >= 4 spikes of std(ISI)/mean(ISI) (population std)."""
-    cvs = []
-    order_ = np.lexsort((steps_, index))
-    steps_, index = steps_[order_], index[order_]
-    bounds = np.searchsorted(index, np.arange(n + 1))
-    for i in range(n):
-        t = steps_[bounds[i]:bounds[i + 1]] * dt
-        if len(t) >= min_spikes:
-            isi = np.diff(t)
-            if isi.mean() > 0:
-                cvs.append(isi.std() / isi.mean())
-    return float(np.mean(cvs)) if cvs else float("nan")
 
 
 def run_brian2(theta):
@@ -253,34 +228,10 @@ def run_brian2(theta):
     return spikes, trajectory, final, wall
 
 
-def first_difference(a_steps, a_index, b_steps, b_index):
-    """Time (s) of the first step whose set of spiking neurons differs between two records."""
-    a = sorted(zip(a_steps.tolist(), a_index.tolist()))
-    b = sorted(zip(b_steps.tolist(), b_index.tolist()))
-    for x, y in zip(a, b):
-        if x != y:
-            return min(x[0], y[0]) * dt
-    if len(a) == len(b):
-        return steps * dt
-    return (a[len(b)] if len(a) > len(b) else b[len(a)])[0] * dt
-
-
-ok = True
+check = Checker()
 total_wall = 0.0
 print(f"MLP family network: {n_exc} E, {n_inh} I, p = {mh['p']}, {n_in} inputs at p = {mh['input_p']}, "
-      f"{T:g} s, seed {mh['seed']}; {len(in_step)} input spikes ({int((copy > 0).sum())} repeated within a step)")
-
-
-def check(label, value, samples, floor):
-    global ok
-    samples = np.asarray(samples, dtype=float)
-    m, sd = samples.mean(), max(samples.std(ddof=1), floor)
-    tolerance = 4.0 * sd * math.sqrt(1.0 + 1.0 / len(samples))
-    passed = abs(value - m) <= tolerance
-    ok = ok and passed
-    print(f"  {label:<22} Brian2 {value:9.4f}   metahebb float {samples[0]:9.4f}, double {samples[1]:9.4f}, "
-          f"runs {m:9.4f} ± {sd:.4f} (sd, M={len(samples)})   |diff| {abs(value - m):.4f} "
-          f"{'<=' if passed else '>'} {tolerance:.4f}")
+      f"{T:g} s, seed {mh['seed']}; {input_count} input spikes ({input_repeated} repeated within a step)")
 
 
 for qname in ("static", "plastic"):
@@ -290,29 +241,30 @@ for qname in ("static", "plastic"):
     runs = [q["float"], q["double"]] + q["replicas"]
     if any(r["exploded"] for r in runs):
         print(f"  FAILED: a metahebb run of the {qname} θ exploded (the comparison needs a network that runs)")
-        ok = False
+        check.ok = False
         continue
     print(f"{qname} θ (Brian2 {b2.__version__}, numpy target: {T:g} s simulated in {wall:.1f} s wall):")
     e_steps, e_index = spikes["E"]
     i_steps, i_index = spikes["I"]
     rate_e = len(e_steps) / (n_exc * T)
     rate_i = len(i_steps) / (n_inh * T)
-    cv = mean_cv(e_steps, e_index, n_exc)
-    cv_mh = mean_cv(load(qname + "_exc_step"), load(qname + "_exc_index"), n_exc)
+    cv = mean_cv(e_steps, e_index, n_exc, dt)
+    cv_mh = mean_cv(load(qname + "_exc_step"), load(qname + "_exc_index"), n_exc, dt)
     if not math.isclose(cv_mh, q["float"]["cv_isi"], rel_tol=1e-9, abs_tol=1e-12):
         print(f"  FAILED: CV_ISI of metahebb's spikes here {cv_mh} != metahebb's cv_isi {q['float']['cv_isi']}")
-        ok = False
-    same_double = min(first_difference(*spikes[p], load(f"{qname}_double_{x}_step"), load(f"{qname}_double_{x}_index"))
+        check.ok = False
+    same_double = min(first_difference(*spikes[p], load(f"{qname}_double_{x}_step"),
+                                       load(f"{qname}_double_{x}_index"), dt, steps)
                       for p, x in (("E", "exc"), ("I", "inh")))
     same_float = min(first_difference(load(f"{qname}_{x}_step"), load(f"{qname}_{x}_index"),
-                                      load(f"{qname}_double_{x}_step"), load(f"{qname}_double_{x}_index"))
+                                      load(f"{qname}_double_{x}_step"), load(f"{qname}_double_{x}_index"), dt, steps)
                      for x in ("exc", "inh"))
     print(f"  E and I spike trains: Brian2 = metahebb double up to t = {same_double * 1e3:.1f} ms "
           f"(metahebb float = metahebb double up to {same_float * 1e3:.1f} ms)")
     if same_double < min(same_float, T):
         print(f"  FAILED: Brian2 leaves metahebb's double trajectory at {same_double * 1e3:.1f} ms, before "
               f"metahebb's float run does ({same_float * 1e3:.1f} ms): more than a rounding difference")
-        ok = False
+        check.ok = False
     if qname == "plastic" and same_double >= T:
         w_diff = max(float(np.max(np.abs(synapses_w[name] - np.load(os.path.join(out, f"{qname}_double_w_{name}.npy")))))
                      for name in types)
@@ -325,11 +277,11 @@ for qname in ("static", "plastic"):
         start = q["float"]["mean_weight_start"][ti]
         if abs(w[0] - start) > 1e-6:
             print(f"  FAILED: initial mean weight {name} {w[0]} != metahebb's {start}")
-            ok = False
+            check.ok = False
         if name not in plastic_types:  # static in this family: must not move in either simulator
             if abs(w[-1] - start) > 1e-6 or abs(q["float"]["mean_weight_end"][ti] - start) > 1e-6:
                 print(f"  FAILED: static type {name} moved: Brian2 {w[-1]}, metahebb {q['float']['mean_weight_end'][ti]}")
-                ok = False
+                check.ok = False
             continue
         check(f"mean w {name}: {start:.3g} ->", w[-1], [r["mean_weight_end"][ti] for r in runs], 1e-4)
         traj_f, traj_d = q["trajectory"][name], q["trajectory_double"][name]
@@ -341,10 +293,10 @@ for qname in ("static", "plastic"):
             moved = abs(q["double"]["mean_weight_end"][ti] - q["double"]["mean_weight_start"][ti])
             if moved < 10 * 1e-4:
                 print(f"  FAILED: the plastic θ moves mean w {name} by only {moved:.2e}")
-                ok = False
+                check.ok = False
 
 print(f"Brian2 total wall time {total_wall:.1f} s")
-if not ok:
+if not check.ok:
     print("FAILED: Brian2 and metahebb disagree (see the FAILED lines above)")
     sys.exit(1)
 print("mlp_brian2_compare: rates, CV_ISI and mean weights agree")
