@@ -57,6 +57,7 @@ try:
 except ImportError:
     print("SKIPPED: Brian2 is not installed (Debian package python3-brian; scripts/install_dependencies.sh installs it)")
     sys.exit(77)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from recurrent_brian2_common import Checker, first_difference, input_spikes, mean_cv  # noqa: E402
 
