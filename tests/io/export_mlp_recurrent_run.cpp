@@ -24,60 +24,16 @@
 #include <string>
 #include <vector>
 
+#include "recurrent_export.hpp"
+
 using namespace metahebb;
+using namespace metahebb::test_export;
 
 namespace {
 
 constexpr const char* projection_names[6] = {"input_e", "input_i", "EE", "EI", "IE", "II"};
 using TaskF = MlpRecurrentNetworkTask;
 using TaskD = RecurrentNetwork<CodependentAif, double, MlpFamily>;
-
-void write_connectivity(const std::string& prefix, const SparseConnectivity& c) {
-  std::vector<std::uint32_t> pre, post(c.post_indices().begin(), c.post_indices().end());
-  pre.reserve(c.size());
-  for (std::size_t i = 0; i < c.n_pre(); ++i)
-    for (std::size_t k = 0; k < c.out_degree(i); ++k) pre.push_back(static_cast<std::uint32_t>(i));
-  io::write_npy(prefix + "_pre.npy", pre);
-  io::write_npy(prefix + "_post.npy", post);
-}
-
-void write_spikes(const std::string& prefix, const std::vector<RecurrentObservation::Spike>& spikes) {
-  std::vector<std::uint32_t> step, index;
-  for (const auto& s : spikes) step.push_back(s.step), index.push_back(s.neuron);
-  io::write_npy(prefix + "_step.npy", step);
-  io::write_npy(prefix + "_index.npy", index);
-}
-
-io::JsonObject summary(const RecurrentObservation& o) {
-  io::JsonObject out;
-  out.add("rate_e_hz", o.rate_e_hz)
-      .add("rate_i_hz", o.rate_i_hz)
-      .add("cv_isi", o.metrics.cv_isi)
-      .add("exploded", o.exploded)
-      .add("mean_weight_start", std::vector<double>(o.mean_weight_start.begin(), o.mean_weight_start.end()))
-      .add("mean_weight_end", std::vector<double>(o.mean_weight_end.begin(), o.mean_weight_end.end()));
-  return out;
-}
-
-template <class Task>
-io::JsonObject trajectory(const MlpRecurrentNetworkConfig& config, const Eigen::VectorXd& theta,
-                          const RecurrentNetworkDataset& d, std::size_t segments) {
-  std::array<std::vector<double>, 4> w;
-  std::vector<double> t{0.0};
-  for (std::size_t k = 1; k <= segments; ++k) {
-    MlpRecurrentNetworkConfig c = config;
-    c.scoring_time = config.scoring_time * static_cast<double>(k) / static_cast<double>(segments);
-    const auto o = Task(c).simulate(Eigen::MatrixXd(theta), d)[0];
-    if (k == 1)
-      for (std::size_t type = 0; type < 4; ++type) w[type].push_back(o.mean_weight_start[type]);
-    for (std::size_t type = 0; type < 4; ++type) w[type].push_back(o.mean_weight_end[type]);
-    t.push_back(c.scoring_time);
-  }
-  io::JsonObject out;
-  out.add("t", t);
-  for (std::size_t type = 0; type < 4; ++type) out.add(recurrent_synapse_types[type], w[type]);
-  return out;
-}
 
 }  // namespace
 
