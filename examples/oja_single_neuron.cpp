@@ -32,7 +32,7 @@ int main(int argc, char** argv) try {
                         {{"inputs", "3", "number of input neurons N"},
                          {"seed", "1", "random seed (datasets, initial rule, CMA-ES)"},
                          {"generations", "3000", "CMA-ES generations at most (the search stops earlier once --stop-below is reached)"},
-                         {"datasets", "10", "datasets per candidate rule, fresh every generation (10: measured to need no more generations than 20, docs/oja.md)"},
+                         {"datasets", "10", "datasets per candidate rule, fresh every generation (10: halves the cost; fewer generations than 20 at N = 10, more at N = 100, docs/oja.md)"},
                          {"steps", "200", "batch updates per dataset"},
                          {"l1", "0.03", "L1 penalty weight on the coefficients"},
                          {"l1-unidentifiable", "0", "extra L1 weight on the 12 terms no loss can see (alpha + beta odd; measured to slow the search, docs/oja.md)"},
