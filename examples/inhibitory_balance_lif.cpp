@@ -101,7 +101,7 @@ int main(int argc, char** argv) try {
                          {"rho0", "7", "target of --rule vogels (Hz); 7 Hz settles at ~5 Hz with this input"},
                          {"w-inh-spread", "0", "initial inhibitory weights 0.1 + U(-spread, spread); 0: all 0.1"},
                          {"no-sign-constraints", "", "let alpha and beta take either sign", true}});
-  if (cli.help()) return 0;
+  if (cli.help(processes.writer())) return 0;
   const auto seed = cli.get<std::uint64_t>("seed");
   InhibitoryBalanceConfig config;
   config.datasets = cli.get<std::size_t>("datasets");

@@ -101,7 +101,7 @@ int main(int argc, char** argv) try {
                          {"population", "12", "CMA-ES population (--search)"},
                          {"datasets", "1", "network realisations per candidate (--search)"},
                          {"csv", "", "write one row per generation here (--search)"}});
-  if (cli.help()) return 0;
+  if (cli.help(processes.writer())) return 0;
   const std::string family = cli.get<std::string>("family");
   if (family == "polynomial") return run<RecurrentNetworkTask>(cli, processes);
   require(family == "mlp", "--family", family, "must be polynomial or mlp");

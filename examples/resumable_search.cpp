@@ -41,7 +41,7 @@ int main(int argc, char** argv) try {
                          {"checkpoint", "search.ckpt", "checkpoint file (resumed from if it exists)"},
                          {"every", "10", "generations between checkpoints"},
                          {"out", "", "existing directory for summary.json and the theta history (optional)"}});
-  if (cli.help()) return 0;
+  if (cli.help(processes.writer())) return 0;
   PrincipalVectorConfig config;
   config.input.inputs = cli.get<std::size_t>("inputs");
   const PrincipalVectorTask task(config);

@@ -50,3 +50,19 @@ TEST_CASE("--help prints every option", "[cli]") {
   CHECK_FALSE(parse({}).help(none));
   CHECK(none.str().empty());
 }
+
+TEST_CASE("help(print) stops every process but prints on one", "[cli]") {
+  // Under mpirun each rank calls cli.help(processes.writer()): all must stop, one prints.
+  std::ostringstream captured;
+  std::streambuf* const saved = std::cout.rdbuf(captured.rdbuf());
+  const bool silent = parse({"--help"}).help(false);
+  const std::string after_silent = captured.str();
+  const bool printed = parse({"--help"}).help(true);
+  const bool none = parse({}).help(true);
+  std::cout.rdbuf(saved);
+  CHECK(silent);
+  CHECK(after_silent.empty());
+  CHECK(printed);
+  CHECK_THAT(captured.str(), Catch::Contains("usage:") && Catch::Contains("--inputs"));
+  CHECK_FALSE(none);
+}

@@ -64,6 +64,13 @@ class CommandLine {
     return help_;
   }
 
+  /// As help(), but prints only when `print` is true: under mpirun every rank parses the
+  /// command line and stops, and one prints (`cli.help(processes.writer())`).
+  bool help(bool print) const {
+    if (help_ && print) print_usage(std::cout);
+    return help_;
+  }
+
   void print_usage(std::ostream& out) const {
     out << description_ << "\n\nusage: " << program_ << " [options]\n\noptions:\n";
     for (const auto& o : options_) {
