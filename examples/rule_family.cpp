@@ -5,7 +5,8 @@
 //               --constraints FILE --store DIR --seed S --threads T
 //
 // Round 0 samples the prior; round r proposes θ from q(θ | x*) fitted on every rule so far,
-// x* the metrics of an accepted rule (sweep/rounds.hpp). The constraints file is read again
+// x* the metrics of an accepted rule (sweep/rounds.hpp); --proposal population instead breeds
+// children of the least-violating rules so far (ABC-SMC, sweep/population_proposal.hpp). The constraints file is read again
 // before every round, so it may be edited between rounds; without it the task's defaults apply
 // (single neuron: rate 5 ± 1 Hz; recurrent: the filter-SBI set). Every rule is appended to the
 // store (DIR, numpy-loadable; a killed run resumes). The last stdout line is JSON.
@@ -16,6 +17,7 @@
 #include <metahebb/sweep/filter_sbi.hpp>
 #include <metahebb/sweep/flow_proposal.hpp>
 #include <metahebb/sweep/kernel_proposal.hpp>
+#include <metahebb/sweep/population_proposal.hpp>
 #include <metahebb/sweep/rounds.hpp>
 #include <metahebb/sweep/task_metrics.hpp>
 
@@ -71,8 +73,11 @@ int run(const TaskT& task, const Prior& prior, const char* defaults, const Comma
     flow.seed = settings.seed;
     FlowProposal proposal(inference::Box{prior.lower(), prior.upper()}, flow);
     reports = run_rounds(task, store, prior, constraints_of, proposal, rounds, per_round, settings, executor, on_round, bar);
+  } else if (kind == "population") {  // ABC-SMC: children of the least-violating rules (population_proposal.hpp)
+    PopulationProposal proposal(prior.lower(), prior.upper(), {.parents = cl.get<std::size_t>("parents")});
+    reports = run_rounds(task, store, prior, constraints_of, proposal, rounds, per_round, settings, executor, on_round, bar);
   } else {
-    require(kind == "kernel", "--proposal", kind, "must be flow or kernel");
+    require(kind == "kernel", "--proposal", kind, "must be flow, population or kernel");
     KernelProposal proposal(prior.lower(), prior.upper(), {.neighbours = cl.get<std::size_t>("neighbours")});
     reports = run_rounds(task, store, prior, constraints_of, proposal, rounds, per_round, settings, executor, on_round, bar);
   }
@@ -99,7 +104,8 @@ int main(int argc, char** argv) try {
                   {"threads", "0", "worker threads (0: all cores)"},
                   {"theta", "", "θ of round 0 from a table (CSV with a header of parameter names, or .npy) instead of the prior"},
                   {"rules-per-seed", "0", "consecutive rules sharing one input realisation (0: the task's SIMD width)"},
-                  {"proposal", "flow", "q(θ | x): flow (masked autoregressive flows) or kernel (nearest neighbours)"},
+                  {"proposal", "flow", "q(θ | x): flow (masked autoregressive flows), population (ABC-SMC on the violation) or kernel (nearest neighbours)"},
+                  {"parents", "32", "the least-violating rules so far that parent the next round (--proposal population)"},
                   {"ensemble", "1", "flows in the ensemble (--proposal flow)"},
                   {"neighbours", "32", "k of the nearest-neighbour kernel (--proposal kernel)"},
                   {"training-time", "0", "s of learning before scoring (0: the task's default)"},

@@ -162,6 +162,8 @@ RoundReport run_round(const TaskT& task, RuleStore& store, const Prior& prior, c
       before.metrics.row(static_cast<Eigen::Index>(r)) = all.metrics.row(earlier[r]);
     }
     const Eigen::MatrixXd x = constrained_metrics(before, constraints);
+    // a proposal that measures the violation itself (population_proposal.hpp) is given the constraints
+    if constexpr (requires { proposal.constrain(constraints); }) proposal.constrain(constraints);
     proposal.fit(before.theta, x);
     std::vector<Eigen::Index> accepted;
     for (Eigen::Index r = 0; r < x.rows(); ++r)

@@ -9,7 +9,9 @@
 ///                                                                  // a function of (fit data, x, n, seed)
 ///
 /// Shipped: sweep::KernelProposal (sweep/kernel_proposal.hpp); the conditional flow of
-/// inference/ has the same two members.
+/// inference/ has the same two members (sweep/flow_proposal.hpp). Optional: constrain(constraints),
+/// which the rounds call before fit — sweep::PopulationProposal (sweep/population_proposal.hpp)
+/// measures the constraint violation itself and ignores x*.
 
 #include <Eigen/Core>
 #include <concepts>
