@@ -109,7 +109,10 @@ int main(int argc, char** argv) try {
                   {"ensemble", "1", "flows in the ensemble (--proposal flow)"},
                   {"neighbours", "32", "k of the nearest-neighbour kernel (--proposal kernel)"},
                   {"training-time", "0", "s of learning before scoring (0: the task's default)"},
-                  {"scoring-time", "0", "s of scoring (0: the task's default)"}});
+                  {"scoring-time", "0", "s of scoring (0: the task's default)"},
+                  {"exc", "0", "excitatory neurons (--task recurrent; 0: the task's 1024)"},
+                  {"inh", "0", "inhibitory neurons (--task recurrent; 0: the task's 256)"},
+                  {"inputs", "0", "Poisson inputs (--task recurrent; 0: the task's 5000)"}});
   if (cl.help()) return 0;
   const std::string which = cl.get<std::string>("task");
   const double training = cl.get<double>("training-time"), scoring = cl.get<double>("scoring-time");
@@ -132,6 +135,13 @@ int main(int argc, char** argv) try {
   RecurrentNetworkTask::config_type c;
   if (training > 0) c.training_time = training;
   if (scoring > 0) c.scoring_time = scoring;
+  // network size (a small network for tests); named in the store's identity only when set, so
+  // stores of the default size keep theirs
+  for (const auto& [option, field] : {std::pair{"exc", &c.exc}, std::pair{"inh", &c.inh}, std::pair{"inputs", &c.inputs}})
+    if (const auto n = cl.get<std::size_t>(option); n > 0) {
+      *field = n;
+      identity.insert(identity.size() - 1, std::string(", \"") + option + "\": " + std::to_string(n));
+    }
   const RecurrentNetworkTask task(c);
   // the filter-SBI box (τ in [0.01, 0.1] s, the others in [−2, 2]) and constraints (sweep/filter_sbi.hpp)
   return run(task, filter_sbi_prior(task), filter_sbi_constraints, cl, identity);

@@ -129,7 +129,11 @@ TEST_CASE("the population proposal rejects bad settings and input by name", "[sw
   PopulationProposal q(lo, hi);
   CHECK_THROWS_WITH(q.fit(Eigen::MatrixXd::Zero(2, 2), Eigen::MatrixXd::Zero(2, 1)), Catch::Contains("constrain"));
   CHECK_THROWS_WITH(q.sample(Eigen::VectorXd(), 1, 1), Catch::Contains("fit"));
-  CHECK_THROWS_WITH(q.fit_violation(Eigen::MatrixXd::Zero(2, 2), Eigen::VectorXd::Constant(2, INFINITY)),
-                    Catch::Contains("finite violation"));
+  CHECK_THROWS_WITH(q.fit_violation(Eigen::MatrixXd::Constant(2, 2, NAN), Eigen::VectorXd::Zero(2)),
+                    Catch::Contains("finite theta"));
+  // No finite violation (every network stopped): every rule parents, ε = inf.
+  q.fit_violation(Eigen::MatrixXd::Identity(2, 2) * 0.5, Eigen::VectorXd::Constant(2, INFINITY));
+  CHECK(q.parents().rows() == 2);
+  CHECK(std::isinf(q.tolerance()));
   CHECK_THROWS_WITH(q.constrain(Eigen::Vector2d(1, 0), Eigen::Vector2d(0, 1)), Catch::Contains("upper_x[0]"));
 }

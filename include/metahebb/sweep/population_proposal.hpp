@@ -9,7 +9,8 @@
 ///            rules so far (ties: the earlier row), or 0 once more rules than that are accepted
 ///            — it shrinks as rounds add better rules, as ABC-SMC's quantile of its population
 ///            does; parents = the rules with v ≤ ε (the `parents` least violating, or every
-///            accepted rule), equally weighted;
+///            accepted rule), equally weighted (if no rule has a finite violation, every rule
+///            with a finite θ, and ε = inf);
 ///            Σ = 2 Cov(parents' θ) + diag((min_bandwidth · (upper − lower))²)
 ///            (Beaumont et al.'s kernel: twice the population's covariance; the ridge keeps Σ
 ///            positive definite with fewer parents than dimensions);
@@ -126,7 +127,10 @@ class PopulationProposal {
     std::vector<std::pair<double, Eigen::Index>> finite;
     for (Eigen::Index i = 0; i < theta.rows(); ++i)
       if (std::isfinite(violation[i]) && violation[i] >= 0.0 && theta.row(i).allFinite()) finite.push_back({violation[i], i});
-    require(!finite.empty(), "fit rows", theta.rows(), "must include a rule with a finite violation");
+    if (finite.empty())  // no rule has all its metrics (e.g. every network stopped): every rule parents, ε = inf
+      for (Eigen::Index i = 0; i < theta.rows(); ++i)
+        if (theta.row(i).allFinite()) finite.push_back({std::numeric_limits<double>::infinity(), i});
+    require(!finite.empty(), "fit rows", theta.rows(), "must include a rule with a finite theta");
     std::stable_sort(finite.begin(), finite.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     // ε: the N-th smallest violation; every accepted rule is a parent once more than N are.
     std::size_t n = std::min(settings_.parents, finite.size());
