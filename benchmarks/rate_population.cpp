@@ -186,6 +186,37 @@ void BM_two_layer_generation(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(learner.evaluate(thetas, 0).data());
   counters(state, 15.0 * 20.0 * 800.0);
 }
+
+// One generation of examples/oja_antihebbian_network.cpp with its defaults (population 30 ×
+// 10 datasets × 800 steps at 5 → 5): path 1 = `simulate` (the moment kernel, one candidate per
+// SIMD lane, tasks/rate_network_moments.hpp), path 0 = `simulate_matrix_products` (the moments
+// from one Eigen product per step, the path before the kernel). Ratio = path 0 / path 1.
+struct MatrixProductsNetwork {  // the same task, simulated through the matrix products
+  using observation = HierarchicalPcaTask::observation;
+  HierarchicalPcaTask task;
+  std::size_t num_parameters() const { return task.num_parameters(); }
+  std::size_t num_datasets() const { return task.num_datasets(); }
+  std::vector<std::string> parameter_names() const { return task.parameter_names(); }
+  std::vector<observation> simulate(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx) const {
+    return task.simulate_matrix_products(thetas, ctx);
+  }
+};
+
+template <class Task>
+void two_layer_example_generation(benchmark::State& state, const Task& task) {
+  const Eigen::MatrixXd thetas = random_rules(54, 30, 0.01);
+  MetaLearner learner(task, PrincipalVectorsDistance(), Cmaes(Eigen::VectorXd::Zero(54)),
+                      ThreadExecutor(static_cast<std::size_t>(state.range(1))), {.seed = 1});
+  for (auto _ : state) benchmark::DoNotOptimize(learner.evaluate(thetas, 0).data());
+  counters(state, 30.0 * 10.0 * 800.0);
+}
+
+void BM_two_layer_example_generation(benchmark::State& state) {
+  HierarchicalPcaConfig config;
+  config.datasets = 10;
+  if (state.range(0) == 1) two_layer_example_generation(state, HierarchicalPcaTask(config));
+  else two_layer_example_generation(state, MatrixProductsNetwork{HierarchicalPcaTask(config)});
+}
 }  // namespace
 
 BENCHMARK(BM_single_neuron_population)->ArgsProduct({{3, 10, 100, 1000}, {13, 64, 256}})->Unit(benchmark::kMillisecond);
@@ -199,5 +230,10 @@ BENCHMARK_TEMPLATE(BM_oja_generation, ThreadExecutor)->ArgsProduct({{3, 10, 100}
 BENCHMARK(BM_oja_generation_kernel)->ArgsProduct({{10, 100}, {10, 20}})->ArgNames({"inputs", "datasets"})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_oja_generation_one_thread)->ArgsProduct({{10, 100}, {10, 20}})->ArgNames({"inputs", "datasets"})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_two_layer_generation)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_two_layer_example_generation)
+    ->ArgsProduct({{0, 1}, {1, 2}})
+    ->ArgNames({"path", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 BENCHMARK_MAIN();

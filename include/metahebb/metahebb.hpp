@@ -45,6 +45,7 @@
 #include "tasks/inhibitory_balance.hpp"
 #include "tasks/hierarchical_pca.hpp"
 #include "tasks/rate_network.hpp"
+#include "tasks/rate_network_moments.hpp"
 #include "tasks/principal_vector.hpp"
 #include "losses/divergence_penalty.hpp"
 #include "losses/l1_penalty.hpp"

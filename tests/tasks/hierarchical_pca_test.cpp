@@ -91,10 +91,11 @@ TEST_CASE("θ is the named concatenation of the two rules", "[hierarchical_pca][
   CHECK_THROWS_WITH(PlasticGroups({{"a", VolterraBasis::pre_post_weight(), -0.1}}), Catch::Contains("eta of plastic group a"));
 }
 
-TEST_CASE("the moment path matches the per-sample reference for both rules", "[hierarchical_pca]") {
+TEST_CASE("the moment kernel and the matrix products match the per-sample reference for both rules", "[hierarchical_pca]") {
   HierarchicalPcaConfig config = network(4, 3, 20);
   config.batch_size = 40;
   const HierarchicalPcaTaskDouble task(config);
+  REQUIRE(task.uses_moments());  // simulate: tasks/rate_network_moments.hpp
   RandomStream r(StreamKey{8, 0, 0, 0, Purpose::user});
   Eigen::MatrixXd thetas(54, 3);
   r.fill_normal(thetas);
@@ -102,12 +103,15 @@ TEST_CASE("the moment path matches the per-sample reference for both rules", "[h
   thetas.col(0) = task.oja_anti_hebbian();
   const auto fast = task.simulate(thetas, {3, 0, 0});
   const auto reference = task.simulate_per_sample(thetas, {3, 0, 0});
+  const auto products = task.simulate_matrix_products(thetas, {3, 0, 0});
   for (std::size_t c = 0; c < 3; ++c) {
     INFO("candidate " << c);
     REQUIRE(fast[c].diverged_at_step == reference[c].diverged_at_step);
     // Double precision, 20 steps: only summation order differs (see principal_vector_test).
     CHECK((fast[c].weights - reference[c].weights).norm() <= 1e-12 * (1.0 + reference[c].weights.norm()));
     CHECK((fast[c].lateral - reference[c].lateral).norm() <= 1e-12 * (1.0 + reference[c].lateral.norm()));
+    CHECK((products[c].weights - reference[c].weights).norm() <= 1e-12 * (1.0 + reference[c].weights.norm()));
+    CHECK((products[c].lateral - reference[c].lateral).norm() <= 1e-12 * (1.0 + reference[c].lateral.norm()));
   }
   CHECK_FALSE(fast[0].lateral.isZero());
   CHECK(fast[0].lateral.triangularView<Eigen::Upper>().toDenseMatrix().isZero());  // j < i only

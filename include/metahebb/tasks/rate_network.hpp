@@ -20,6 +20,7 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <string>
@@ -35,6 +36,7 @@
 #include "../rules/plastic_groups.hpp"
 #include "../rules/volterra.hpp"
 #include "../rules/volterra_batch_update.hpp"
+#include "rate_network_moments.hpp"
 
 namespace metahebb {
 
@@ -69,8 +71,11 @@ struct RateNetworkConfig {
 
 /// `Rule` is the rate rule of both groups (core/concepts/rate_rule.hpp), over three factors
 /// (two rates and the weight). With VolterraBasis (the default) `simulate` takes every moment
-/// from one matrix product; any other RateRule is evaluated synapse by synapse, sample by
-/// sample (the path `simulate_per_sample` always takes).
+/// either from the input batch's moments (tasks/rate_network_moments.hpp: with a lateral group,
+/// N ≤ 8 and rules of order ≤ 2 in the rates — the §3.2 network at 5 → 5 — one candidate per
+/// SIMD lane) or, otherwise, from one matrix product (`simulate_matrix_products`); any other
+/// RateRule is evaluated synapse by synapse, sample by sample (the path `simulate_per_sample`
+/// always takes). The three paths differ only in summation order.
 template <class Scalar, class Rule = VolterraBasis>
 class BasicRateNetworkTask {
   static_assert(check_rate_rule<Rule>());
@@ -126,12 +131,39 @@ class BasicRateNetworkTask {
   }
 
   std::vector<observation> simulate(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx) const {
-    return run(thetas, ctx, false);
+    return run(thetas, ctx, uses_moments() ? Path::moment_lanes : Path::matrix_products);
   }
 
   /// The same network with both rules evaluated synapse by synapse (the tests' reference).
   std::vector<observation> simulate_per_sample(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx) const {
-    return run(thetas, ctx, true);
+    return run(thetas, ctx, Path::per_sample);
+  }
+
+  /// The moments from one matrix product per step, [1, X, X∘X]ᵀ [1, Y, Y∘Y] (rules/volterra_batch_update.hpp),
+  /// whatever the shape (the path `simulate` takes when the moment kernel does not apply).
+  std::vector<observation> simulate_matrix_products(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx) const
+    requires std::is_same_v<Rule, VolterraBasis>
+  {
+    return run(thetas, ctx, Path::matrix_products);
+  }
+
+  /// True if `simulate` runs the moment kernel (tasks/rate_network_moments.hpp).
+  bool uses_moments() const noexcept {
+    if constexpr (volterra)
+      return config_.lateral && config_.input.inputs <= 8 && moment_step_supports(groups_.group(0).basis) &&
+             moment_step_supports(groups_.group(1).basis);
+    else
+      return false;
+  }
+
+  /// The moment kernel one candidate at a time on plain Scalars: the reference the SIMD lanes of
+  /// `simulate` equal bit for bit (tests/tasks/rate_network_moments_test.cpp).
+  std::vector<observation> simulate_moments_scalar(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx) const
+    requires std::is_same_v<Rule, VolterraBasis>
+  {
+    require(uses_moments(), "simulate_moments_scalar", "this network",
+            "needs a lateral group, inputs <= 8 and rules of order <= 2 in the rates");
+    return run(thetas, ctx, Path::moment_scalar);
   }
 
  private:
@@ -150,7 +182,10 @@ class BasicRateNetworkTask {
     return Groups(std::move(groups));
   }
 
-  std::vector<observation> run(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx, bool per_sample) const {
+  enum class Path { per_sample, matrix_products, moment_lanes, moment_scalar };
+
+  std::vector<observation> run(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx, Path path) const {
+    const bool per_sample = path == Path::per_sample;
     require(static_cast<std::size_t>(thetas.rows()) == groups_.size(), "thetas.rows()", thetas.rows(),
             "must equal the number of rule coefficients (" + std::to_string(groups_.size()) + ")");
     const auto n = static_cast<Eigen::Index>(config_.input.inputs);
@@ -169,6 +204,10 @@ class BasicRateNetworkTask {
     Eigen::MatrixXd w0(n, m);
     init.fill_normal(w0);
     w0 /= std::sqrt(static_cast<double>(n));
+    if constexpr (volterra) {
+      if (path == Path::moment_lanes) return run_moments<xsimd::batch<Scalar>>(thetas, inputs, stream, w0);
+      if (path == Path::moment_scalar) return run_moments<Scalar>(thetas, inputs, stream, w0);
+    }
 
     // Column c·M + i is output i of candidate c; it learns with candidate c's rule A.
     Matrix w = w0.cast<Scalar>().replicate(1, p);
@@ -226,6 +265,97 @@ class BasicRateNetworkTask {
       o.lateral = w_lateral[static_cast<std::size_t>(c)].template cast<double>();
       o.principal_vectors = inputs.principal_vectors().leftCols(m);
       o.diverged_at_step = diverged_at[static_cast<std::size_t>(c)];
+      o.steps = config_.steps;
+    }
+    return out;
+  }
+
+  // The moment kernel (tasks/rate_network_moments.hpp) with one candidate per lane of T; the
+  // padding lanes of the last block have θ = 0 and w = 0 and stay at 0. Divergence as in `run`.
+  template <class T>
+  std::vector<observation> run_moments(const Eigen::MatrixXd& thetas, const RotatedGaussian& inputs, RandomStream& stream,
+                                       const Eigen::MatrixXd& w0) const {
+    constexpr std::size_t L = lanes::size_v<T>;
+    const auto n = static_cast<std::size_t>(config_.input.inputs), m = static_cast<std::size_t>(config_.outputs);
+    const auto p = static_cast<std::size_t>(thetas.cols());
+    const std::size_t blocks = (p + L - 1) / L;
+    const VolterraBasis& feedforward = groups_.group(0).basis;
+    const VolterraBasis& lateral = groups_.group(1).basis;
+    const std::size_t terms = feedforward.size(), lateral_terms = lateral.size();
+    const bool lateral_plastic = config_.lateral_plastic;
+    // Per block: w (N·M), ŵ (M·M), θ_A, θ_B, each entry a T.
+    const std::size_t stride = n * m + m * m + terms + lateral_terms;
+    std::vector<T> state(blocks * stride);
+    const auto gather = [&](std::size_t b, auto&& value) -> T {  // lane k: value(candidate b·L + k), 0 for padding
+      alignas(64) std::array<Scalar, L> lane{};
+      for (std::size_t k = 0; k < L; ++k) lane[k] = b * L + k < p ? static_cast<Scalar>(value(b * L + k)) : Scalar(0);
+      if constexpr (L == 1) return lane[0];
+      else return T::load_aligned(lane.data());
+    };
+    for (std::size_t b = 0; b < blocks; ++b) {
+      T* block = state.data() + b * stride;
+      for (std::size_t c = 0; c < m; ++c)
+        for (std::size_t r = 0; r < n; ++r)
+          block[r + n * c] = gather(b, [&](std::size_t) { return w0(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)); });
+      for (std::size_t e = 0; e < m * m; ++e) block[n * m + e] = T(Scalar(0));
+      for (std::size_t k = 0; k < terms + lateral_terms; ++k)
+        block[n * m + m * m + k] =
+            gather(b, [&](std::size_t cand) { return thetas(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(cand)); });
+    }
+    std::vector<std::size_t> diverged_at(p, 0);
+    std::vector<char> any_frozen(blocks, 0);
+    Matrix noise, x(static_cast<Eigen::Index>(config_.batch_size), static_cast<Eigen::Index>(n));
+    BatchMoments<Scalar> moments;
+    MomentStepScratch<T> scratch;
+    const T eta(static_cast<Scalar>(config_.eta)), eta_lateral(static_cast<Scalar>(config_.eta_lateral));
+    const T bound(static_cast<Scalar>(config_.weight_bound)), zero(Scalar(0));
+    const auto magnitude = [](const T& v) {
+      if constexpr (L == 1) return std::abs(v);
+      else return xsimd::abs(v);
+    };
+    for (std::size_t t = 1; t <= config_.steps; ++t) {
+      inputs.sample(stream, noise, x);
+      moments.compute(x);
+      for (std::size_t b = 0; b < blocks; ++b) {
+        T* block = state.data() + b * stride;
+        T* w = block;
+        T* l = block + n * m;
+        const T* theta = block + n * m + m * m;
+        rate_network_moment_step(moments, static_cast<Eigen::Index>(m), feedforward, lateral_plastic ? &lateral : nullptr,
+                                 theta, theta + terms, eta, eta_lateral, w, l, scratch);
+        // Bounded: every |w| and |ŵ| ≤ bound (false for NaN and ±inf).
+        auto ok = magnitude(w[0]) <= bound;
+        for (std::size_t e = 1; e < n * m; ++e) ok = ok & (magnitude(w[e]) <= bound);
+        if (m > 1)
+          for (std::size_t e = 0; e < m * m; ++e) ok = ok & (magnitude(l[e]) <= bound);
+        if (!lanes::all(ok)) {
+          for (std::size_t k = 0; k < L && b * L + k < p; ++k)
+            if (diverged_at[b * L + k] == 0 && !lanes::mask_lane(ok, k)) diverged_at[b * L + k] = t;
+          any_frozen[b] = 1;
+        }
+        if (any_frozen[b]) {  // frozen lanes are kept at zero: no NaN in later steps
+          const T frozen = gather(b, [&](std::size_t cand) { return diverged_at[cand] != 0 ? 1.0 : 0.0; });
+          const auto mask = frozen != zero;
+          for (std::size_t e = 0; e < n * m + m * m; ++e) block[e] = lanes::select(mask, zero, block[e]);
+        }
+      }
+    }
+
+    std::vector<observation> out(p);
+    for (std::size_t cand = 0; cand < p; ++cand) {
+      const std::size_t b = cand / L, k = cand % L;
+      const T* block = state.data() + b * stride;
+      auto& o = out[cand];
+      o.weights.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(m));
+      o.lateral.setZero(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(m));
+      for (std::size_t c = 0; c < m; ++c) {
+        for (std::size_t r = 0; r < n; ++r)
+          o.weights(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = lanes::lane(block[r + n * c], k);
+        for (std::size_t i = 0; i < m; ++i)
+          o.lateral(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = lanes::lane(block[n * m + i + m * c], k);
+      }
+      o.principal_vectors = inputs.principal_vectors().leftCols(static_cast<Eigen::Index>(m));
+      o.diverged_at_step = diverged_at[cand];
       o.steps = config_.steps;
     }
     return out;
