@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <Eigen/Core>
+#include <cmath>
 #include <algorithm>
 #include <vector>
 
@@ -164,7 +165,13 @@ TEST_CASE("the paired test against the frozen control removes what the stimuli d
     runs[i].control = record(control[i]);
     runs[i].plastic = record(control[i] + 0.05 + jitter[i]);
   }
-  const RuleSummary s = summarise(e, runs);
+  RuleSummary s = summarise(e, runs);
+  CHECK(std::isnan(s.static_delta_rate[0]));  // no static runs recorded: no static readout
+  CHECK_FALSE(s.static_memory);
+  for (std::size_t i = 0; i < 4; ++i) runs[i].static_control = record(control[i] + jitter[i]);
+  s = summarise(e, runs);
+  CHECK(s.static_delta_rate[0] == Approx(-0.0125).margin(1e-12));  // the jitters sum to 0
+  CHECK_FALSE(s.static_memory);
   CHECK(s.control_delta_rate[0] == Approx(-0.0125).margin(1e-12));
   CHECK_FALSE(s.memory);         // against 0 the stimulus differences hide the learning (p ~ 0.7)
   CHECK(s.memory_vs_control);    // paired with the frozen network it is plain (t ~ 50)

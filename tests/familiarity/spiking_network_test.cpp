@@ -178,3 +178,62 @@ TEST_CASE("spiking stability: an exploding quartet fails, a quiet static network
   INFO(watch.reason());
   CHECK(watch.reason().find("background") != std::string::npos);
 }
+
+TEST_CASE("spiking static control: no plasticity at all keeps the initial weights bit for bit", "[familiarity][spiking]") {
+  const RecurrentNetworkConfig c = tiny();
+  const Stimuli stimuli = stimuli_for(c.inputs);
+  SpikingNetwork plastic(c, learning_quartet(), 5), fixed(c, learning_quartet(), 5);
+  const Eigen::VectorXd initial = fixed.weights();
+  ProtocolConfig p = short_protocol();
+  run_protocol(plastic, p, stimuli);
+  p.static_network = true;
+  const Record record = run_protocol(fixed, p, stimuli);
+  CHECK(plastic.weights() != initial);  // the quartet learns: the comparison below can fail
+  CHECK(fixed.weights() == initial);
+  CHECK(record.novel.size() == p.test_times.size());
+}
+
+TEST_CASE("spiking filters of the reference: CV_ISI and the final mean weights", "[familiarity][spiking]") {
+  SpikingExperimentConfig e;
+  e.network = tiny();
+  e.sizes = {64};
+  const RecurrentNetworkTask task(e.network);
+  auto net = e.make_network(64, task.static_rules(), 0, 0);
+  net.set_input(e.stimuli(64, 0, 0).background);
+  net.run(2);
+  CHECK(std::isnan(net.cv_isi()));  // no neuron spikes 4 times in 0.2 ms
+  net.run(10000);                   // 1 s
+  const double cv = net.cv_isi();
+  INFO("CV_ISI " << cv);
+  // A CV is >= 0; irregular input-driven firing of a few Hz lies well inside (0, 2).
+  CHECK(cv > 0.0);
+  CHECK(cv < 2.0);
+  const Eigen::VectorXd means = net.mean_weights();
+  for (std::size_t t = 0; t < 4; ++t) {  // static rules: the task's initial weights, exactly
+    CHECK(means[static_cast<Eigen::Index>(t)] == Approx(e.network.w_initial[t]).epsilon(1e-6));  // float storage
+  }
+  auto judged = [&](StabilityCriterion criterion) {
+    StabilityWatcher watch(criterion, 1);
+    watch("background", net, net.run(5000));
+    watch.finish(net);
+    return watch;
+  };
+  StabilityCriterion loose = e.stability;
+  loose.settle = 1.0;
+  CHECK(judged(loose).stable());
+  StabilityCriterion cv_filter = loose;
+  cv_filter.min_cv_isi = 5.0;  // above any CV of this network
+  CHECK_FALSE(judged(cv_filter).stable());
+  CHECK(judged(cv_filter).reason().find("CV_ISI") != std::string::npos);
+  StabilityCriterion weight_filter = loose;
+  weight_filter.max_mean_weight = {0.5, 0.5, 5, 5};  // the reference's bounds: the initial weights meet them
+  CHECK(judged(weight_filter).stable());
+  weight_filter.max_mean_weight = {0.05, 0.5, 5, 5};  // below the initial EE weight 0.1
+  CHECK_FALSE(judged(weight_filter).stable());
+  CHECK(judged(weight_filter).reason().find("mean weight of type 0") != std::string::npos);
+  weight_filter.max_mean_weight = {0.5, 0.5};
+  CHECK_THROWS_WITH(judged(weight_filter), Catch::Contains("max_mean_weight.size()"));
+  StabilityCriterion bad;
+  bad.min_cv_isi = -1;
+  CHECK_THROWS_WITH(bad.validate(), Catch::Contains("min_cv_isi"));
+}

@@ -20,7 +20,12 @@
 /// background and of the protocol at most `max_blow` of the weights sit at 0 or w_max; never diverged.
 /// Memory of a rule at a size: the one-sample t-test of Δr over seeds against 0 (a paired test
 /// of r_nov against r_fam) has p < alpha at the first test time; its lifetime is the last test
-/// time with p < alpha. The control applies the same test to the frozen runs.
+/// time with p < alpha. The controls apply the same test to the frozen runs (plasticity off after
+/// the background) and to the static runs (no plasticity at all, `static_control`).
+/// Optional filters of the reference (Confavreux et al. 2025, spiking networks): CV_ISI of the
+/// readout population at least `min_cv_isi` in the last background window and every break, for
+/// networks with `cv_isi()`; the mean weight of each plastic type at most `max_mean_weight[t]` at
+/// the end of the background and of the protocol, for networks with `mean_weights()`.
 
 #include <Eigen/Core>
 #include <algorithm>
@@ -45,12 +50,18 @@ struct StabilityCriterion {
   double max_rate = 20.0; ///< and at most (inputs: background 1, stimulus 3 by default)
   double settle = 0.05;   ///< relative change of rate and weights between the last two background windows
   double max_blow = 0.1;  ///< fraction of weights at 0 or w_max, at most
+  double min_cv_isi = 0.0;  ///< CV_ISI at the last background window and every break, at least (0: off)
+  std::vector<double> max_mean_weight;  ///< per plastic type, the mean weight at most (empty: off)
 
   void validate() const {
     require_non_negative("stability.min_rate", min_rate);
     require(std::isfinite(max_rate) && max_rate > min_rate, "stability.max_rate", max_rate, "must be finite and > min_rate");
     require_positive("stability.settle", settle);
     require(max_blow >= 0.0 && max_blow <= 1.0, "stability.max_blow", max_blow, "must be in [0, 1]");
+    require(std::isfinite(min_cv_isi) && min_cv_isi >= 0.0, "stability.min_cv_isi", min_cv_isi, "must be finite and >= 0");
+    for (std::size_t t = 0; t < max_mean_weight.size(); ++t)
+      require(std::isfinite(max_mean_weight[t]) && max_mean_weight[t] > 0.0,
+              "stability.max_mean_weight[" + std::to_string(t) + "]", max_mean_weight[t], "must be finite and > 0");
   }
 };
 
@@ -71,7 +82,9 @@ inline double blown_fraction(const RateNetwork& net) {
 
 /// A protocol watcher (familiarity/protocol.hpp) that applies the stability criterion to any
 /// network with `diverged()`, `weights()` (an Eigen vector or matrix) and a `blown_fraction(net)`
-/// overload (RateNetwork here, the spiking network in spiking_experiment.hpp).
+/// overload (RateNetwork here, the spiking network in spiking_experiment.hpp); the CV_ISI filter
+/// needs `cv_isi()` (over the last run() call) and the weight filter `mean_weights()` (one per
+/// plastic type): a criterion that asks for them on a network without them is refused.
 class StabilityWatcher {
  public:
   StabilityWatcher(StabilityCriterion criterion, std::size_t background_windows)
@@ -82,8 +95,10 @@ class StabilityWatcher {
     const double r = rates.mean();
     if (net.diverged() || !std::isfinite(r)) fail("diverged in the " + phase);
     else if (r < criterion_.min_rate || r > criterion_.max_rate) fail("rate " + metahebb::detail::format_value(r) + " in the " + phase);
+    if (phase == "break") check_cv(net, phase);
     if (phase != "background") return;
     ++seen_;
+    if (seen_ == windows_) check_cv(net, "last background window");
     if (seen_ + 1 == windows_) {
       previous_w_ = net.weights();  // a matrix (rate networks) or a vector (spiking)
       previous_r_ = r;
@@ -111,9 +126,32 @@ class StabilityWatcher {
     if (reason_.empty()) reason_ = std::move(why);
   }
   template <class Net>
+  void check_cv(const Net& net, const std::string& where) {
+    if (criterion_.min_cv_isi <= 0.0) return;
+    if constexpr (requires { net.cv_isi(); }) {
+      const double cv = net.cv_isi();
+      if (!(cv >= criterion_.min_cv_isi)) fail("CV_ISI " + metahebb::detail::format_value(cv) + " in the " + where);
+    } else {
+      require(false, "stability.min_cv_isi", criterion_.min_cv_isi, "needs a network with cv_isi() (spiking); set it to 0");
+    }
+  }
+  template <class Net>
   void check_blow(const Net& net) {
     const double blown = blown_fraction(net);
     if (!(blown <= criterion_.max_blow)) fail("blown weights " + metahebb::detail::format_value(blown));
+    if (criterion_.max_mean_weight.empty()) return;
+    if constexpr (requires { net.mean_weights(); }) {
+      const auto means = net.mean_weights();
+      require(static_cast<std::size_t>(means.size()) == criterion_.max_mean_weight.size(), "stability.max_mean_weight.size()",
+              criterion_.max_mean_weight.size(), "must equal the network's plastic types (" + std::to_string(means.size()) + ")");
+      for (std::size_t t = 0; t < criterion_.max_mean_weight.size(); ++t)
+        if (!(means[static_cast<Eigen::Index>(t)] <= criterion_.max_mean_weight[t]))
+          fail("mean weight of type " + std::to_string(t) + " " + metahebb::detail::format_value(means[static_cast<Eigen::Index>(t)]) +
+               " > " + metahebb::detail::format_value(criterion_.max_mean_weight[t]));
+    } else {
+      require(false, "stability.max_mean_weight.size()", criterion_.max_mean_weight.size(),
+              "needs a network with mean_weights() (spiking); leave it empty");
+    }
   }
 
   StabilityCriterion criterion_;
@@ -136,6 +174,7 @@ struct ExperimentConfig {
   double prior_sd = 1.0;           ///< θ_k ~ N(0, prior_sd²)
   double alpha = 0.05;             ///< significance level per test time
   std::uint64_t seed = 1;
+  bool static_control = true;      ///< also run the static control (no plasticity at all)
 
   void validate() const {
     network.validate();
@@ -214,6 +253,8 @@ struct SeedRun {
   bool stable = false;
   std::string reason;  ///< why not stable
   Record plastic, control;
+  Record static_control;  ///< empty unless config.static_control
+  Eigen::VectorXd final_mean_weights;  ///< per plastic type at the end of the plastic run (networks with mean_weights())
 };
 
 template <class Config>
@@ -226,13 +267,22 @@ SeedRun run_seed(const Config& config, std::size_t n, const Eigen::VectorXd& the
     StabilityWatcher watch(config.stability, config.protocol.background_windows);
     out.plastic = run_protocol(net, config.protocol, stimuli, watch);
     watch.finish(net);
+    if constexpr (requires { net.mean_weights(); }) out.final_mean_weights = net.mean_weights();
     out.stable = watch.stable();
     out.reason = watch.reason();
   }
   ProtocolConfig frozen = config.protocol;
   frozen.frozen_after_background = true;
-  auto net = config.make_network(n, theta, dataset, candidate);
-  out.control = run_protocol(net, frozen, stimuli);
+  {
+    auto net = config.make_network(n, theta, dataset, candidate);
+    out.control = run_protocol(net, frozen, stimuli);
+  }
+  if (config.static_control) {
+    ProtocolConfig fixed = config.protocol;
+    fixed.static_network = true;
+    auto net = config.make_network(n, theta, dataset, candidate);
+    out.static_control = run_protocol(net, fixed, stimuli);
+  }
   return out;
 }
 
@@ -248,6 +298,11 @@ struct RuleSummary {
   std::vector<double> p_vs_control;
   bool memory = false, control_memory = false;   ///< p_rate (control_p_rate) < alpha at the first test time
   bool memory_vs_control = false;                ///< p_vs_control < alpha at the first test time
+  /// The static control (no plasticity at all; config.static_control): mean Δr per test time,
+  /// its test, and whether p < alpha at the first test time (NaN, 1 and false without it).
+  std::vector<double> static_delta_rate, static_p_rate;
+  bool static_memory = false;
+  Eigen::VectorXd max_final_mean_weight;  ///< per plastic type, the largest over seeds (empty without mean_weights())
   std::optional<double> lifetime;                ///< last test time with p_rate < alpha
 };
 
@@ -281,7 +336,18 @@ RuleSummary summarise(const Config& config, const std::vector<SeedRun>& runs) {
     s.control_p_rate.push_back(control_finite ? one_sample_t_test(dc).p : 1.0);
     s.control_delta_spread.push_back(mean(dcs));
     s.p_vs_control.push_back(finite && control_finite ? one_sample_t_test(diff).p : 1.0);
+    bool static_finite = true;  // false without the static control's records
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      dc[i] = runs[i].static_control.novel.size() > k ? runs[i].static_control.delta_rate(k) : std::nan("");
+      static_finite = static_finite && std::isfinite(dc[i]);
+    }
+    s.static_delta_rate.push_back(mean(dc));
+    s.static_p_rate.push_back(static_finite ? one_sample_t_test(dc).p : 1.0);
   }
+  s.static_memory = s.static_p_rate.front() < config.alpha;
+  for (const SeedRun& run : runs)
+    s.max_final_mean_weight = s.max_final_mean_weight.size() == 0 ? run.final_mean_weights
+                                                                  : s.max_final_mean_weight.cwiseMax(run.final_mean_weights).eval();
   s.memory = s.p_rate.front() < config.alpha;
   s.control_memory = s.control_p_rate.front() < config.alpha;
   s.memory_vs_control = s.p_vs_control.front() < config.alpha;
@@ -300,6 +366,9 @@ struct SizeSummary {
   double control_mean_abs_delta_rate = 0;     ///< over the rules whose frozen runs stayed finite
   double control_mean_abs_delta_spread = 0;
   std::size_t control_nonfinite = 0;          ///< rules with a frozen run that diverged (spiking: freezing can destabilise)
+  std::size_t static_with_memory = 0;         ///< rules whose static control has p < alpha at the first test
+  double static_mean_abs_delta_rate = 0;      ///< over the rules whose static runs stayed finite
+  std::size_t static_nonfinite = 0;           ///< rules with a static run that diverged (or no static control)
   std::vector<std::size_t> significant_at;     ///< per test time, rules with p_rate < alpha
 };
 
@@ -312,6 +381,82 @@ struct ExperimentResult {
   std::vector<std::string> unstable_reasons;   ///< one per screened rule ("" when stabilising)
   std::vector<SizeSummary> sizes;
 };
+
+/// Measures the screened rules result.rules[first …) (with their indices): the protocol and its
+/// controls on every seed at every size; appends their summaries and reasons.
+template <class Config>
+void measure_rules(const Config& config, ExperimentResult& result, std::size_t first, const ThreadExecutor& executor) {
+  const std::size_t r_count = result.rules.size() - first, s_count = config.sizes.size(), seeds = config.seeds;
+  std::vector<SeedRun> runs(r_count * s_count * seeds);
+  executor.for_each(runs.size(), [&](std::size_t item) {
+    const std::size_t r = first + item / (s_count * seeds), z = (item / seeds) % s_count, d = item % seeds;
+    runs[item] = run_seed(config, config.sizes[z], result.rules[r], d, result.indices[r]);
+  });
+  for (std::size_t r = 0; r < r_count; ++r) {
+    result.summaries.emplace_back();
+    result.unstable_reasons.emplace_back();
+    for (std::size_t z = 0; z < s_count; ++z) {
+      const std::vector<SeedRun> slice(runs.begin() + static_cast<std::ptrdiff_t>((r * s_count + z) * seeds),
+                                       runs.begin() + static_cast<std::ptrdiff_t>((r * s_count + z + 1) * seeds));
+      result.summaries.back().push_back(summarise(config, slice));
+      for (const SeedRun& run : slice)
+        if (!run.stable && result.unstable_reasons.back().empty())
+          result.unstable_reasons.back() = "N=" + std::to_string(config.sizes[z]) + ": " + run.reason;
+    }
+  }
+  result.screened = result.rules.size();
+}
+
+/// Whether measured rule r was stable on every seed at every size.
+inline bool stabilising(const ExperimentResult& result, std::size_t r) {
+  return std::all_of(result.summaries[r].begin(), result.summaries[r].end(), [](const RuleSummary& s) { return s.stable; });
+}
+
+/// The per-size summaries over the stabilising rules among the measured ones (result.sizes,
+/// result.stabilising).
+template <class Config>
+void summarise_sizes(const Config& config, ExperimentResult& result) {
+  const std::size_t r_count = result.summaries.size(), s_count = config.sizes.size();
+  result.sizes.clear();
+  result.stabilising = 0;
+  for (std::size_t r = 0; r < r_count; ++r) result.stabilising += stabilising(result, r);
+  for (std::size_t z = 0; z < s_count; ++z) {
+    SizeSummary s;
+    s.neurons = config.sizes[z];
+    s.significant_at.assign(config.protocol.test_times.size(), 0);
+    for (std::size_t r = 0; r < r_count; ++r) {
+      if (!stabilising(result, r)) continue;
+      const RuleSummary& rs = result.summaries[r][z];
+      ++s.rules;
+      s.with_memory += rs.memory;
+      s.control_with_memory += rs.control_memory;
+      s.with_memory_vs_control += rs.memory_vs_control;
+      s.static_with_memory += rs.static_memory;
+      s.novelty_positive += rs.memory && rs.delta_rate.front() > 0;
+      s.mean_abs_delta_rate += std::abs(rs.delta_rate.front());
+      s.mean_abs_delta_spread += std::abs(rs.delta_spread.front());
+      if (std::isfinite(rs.control_delta_rate.front()) && std::isfinite(rs.control_delta_spread.front())) {
+        s.control_mean_abs_delta_rate += std::abs(rs.control_delta_rate.front());
+        s.control_mean_abs_delta_spread += std::abs(rs.control_delta_spread.front());
+      } else {
+        ++s.control_nonfinite;
+      }
+      if (std::isfinite(rs.static_delta_rate.front())) s.static_mean_abs_delta_rate += std::abs(rs.static_delta_rate.front());
+      else ++s.static_nonfinite;
+      for (std::size_t k = 0; k < rs.p_rate.size(); ++k) s.significant_at[k] += rs.p_rate[k] < config.alpha;
+    }
+    if (s.rules > 0) {
+      s.mean_abs_delta_rate /= static_cast<double>(s.rules);
+      s.mean_abs_delta_spread /= static_cast<double>(s.rules);
+      const double finite = static_cast<double>(s.rules - s.control_nonfinite);
+      s.control_mean_abs_delta_rate = finite > 0 ? s.control_mean_abs_delta_rate / finite : std::nan("");
+      s.control_mean_abs_delta_spread = finite > 0 ? s.control_mean_abs_delta_spread / finite : std::nan("");
+      const double static_finite = static_cast<double>(s.rules - s.static_nonfinite);
+      s.static_mean_abs_delta_rate = static_finite > 0 ? s.static_mean_abs_delta_rate / static_finite : std::nan("");
+    }
+    result.sizes.push_back(s);
+  }
+}
 
 /// Draws rules until `rules` pass the screen (or `max_samples` were drawn), then measures them.
 template <class Config>
@@ -337,60 +482,8 @@ ExperimentResult run_experiment(const Config& config, std::size_t rules, std::si
     }
     if (result.rules.size() < rules) result.sampled += n;
   }
-  result.screened = result.rules.size();
-
-  const std::size_t r_count = result.rules.size(), s_count = config.sizes.size(), seeds = config.seeds;
-  std::vector<SeedRun> runs(r_count * s_count * seeds);
-  executor.for_each(runs.size(), [&](std::size_t item) {
-    const std::size_t r = item / (s_count * seeds), z = (item / seeds) % s_count, d = item % seeds;
-    runs[item] = run_seed(config, config.sizes[z], result.rules[r], d, result.indices[r]);
-  });
-
-  result.summaries.assign(r_count, {});
-  result.unstable_reasons.assign(r_count, "");
-  std::vector<char> stabilising(r_count, 1);
-  for (std::size_t r = 0; r < r_count; ++r)
-    for (std::size_t z = 0; z < s_count; ++z) {
-      const std::vector<SeedRun> slice(runs.begin() + static_cast<std::ptrdiff_t>((r * s_count + z) * seeds),
-                                       runs.begin() + static_cast<std::ptrdiff_t>((r * s_count + z + 1) * seeds));
-      result.summaries[r].push_back(summarise(config, slice));
-      for (const SeedRun& run : slice)
-        if (!run.stable && result.unstable_reasons[r].empty())
-          result.unstable_reasons[r] = "N=" + std::to_string(config.sizes[z]) + ": " + run.reason;
-      if (!result.summaries[r].back().stable) stabilising[r] = 0;
-    }
-  for (std::size_t z = 0; z < s_count; ++z) {
-    SizeSummary s;
-    s.neurons = config.sizes[z];
-    s.significant_at.assign(config.protocol.test_times.size(), 0);
-    for (std::size_t r = 0; r < r_count; ++r) {
-      if (!stabilising[r]) continue;
-      const RuleSummary& rs = result.summaries[r][z];
-      ++s.rules;
-      s.with_memory += rs.memory;
-      s.control_with_memory += rs.control_memory;
-      s.with_memory_vs_control += rs.memory_vs_control;
-      s.novelty_positive += rs.memory && rs.delta_rate.front() > 0;
-      s.mean_abs_delta_rate += std::abs(rs.delta_rate.front());
-      s.mean_abs_delta_spread += std::abs(rs.delta_spread.front());
-      if (std::isfinite(rs.control_delta_rate.front()) && std::isfinite(rs.control_delta_spread.front())) {
-        s.control_mean_abs_delta_rate += std::abs(rs.control_delta_rate.front());
-        s.control_mean_abs_delta_spread += std::abs(rs.control_delta_spread.front());
-      } else {
-        ++s.control_nonfinite;
-      }
-      for (std::size_t k = 0; k < rs.p_rate.size(); ++k) s.significant_at[k] += rs.p_rate[k] < config.alpha;
-    }
-    if (s.rules > 0) {
-      s.mean_abs_delta_rate /= static_cast<double>(s.rules);
-      s.mean_abs_delta_spread /= static_cast<double>(s.rules);
-      const double finite = static_cast<double>(s.rules - s.control_nonfinite);
-      s.control_mean_abs_delta_rate = finite > 0 ? s.control_mean_abs_delta_rate / finite : std::nan("");
-      s.control_mean_abs_delta_spread = finite > 0 ? s.control_mean_abs_delta_spread / finite : std::nan("");
-    }
-    result.sizes.push_back(s);
-  }
-  result.stabilising = static_cast<std::size_t>(std::count(stabilising.begin(), stabilising.end(), 1));
+  measure_rules(config, result, 0, executor);
+  summarise_sizes(config, result);
   return result;
 }
 

@@ -17,7 +17,9 @@
 ///
 /// The frozen control (`frozen_after_background`) runs the same protocol with plasticity off
 /// from the learning phase on: the network is the one the rule settled, but it cannot learn
-/// the familiar stimulus, so any Δr comes from the stimuli themselves.
+/// the familiar stimulus, so any Δr comes from the stimuli themselves. The static control
+/// (`static_network`, the reference's control: Confavreux et al. 2025 compare with static
+/// networks) has no plasticity at all: the network keeps its initial weights throughout.
 ///
 /// Durations are in seconds and become whole steps of the network's dt: a phase of duration T
 /// lasts round(T / dt) steps, the k-th test happens round(t_k / dt) steps after learning.
@@ -44,7 +46,8 @@ struct ProtocolConfig {
   std::vector<double> test_times{1, 5, 10, 20, 40, 80};  ///< s after learning, increasing
   double probe = 0.5;                                  ///< s each probe stimulus is shown and recorded
   bool probes = true;                                  ///< false: the same schedule without probing
-  bool frozen_after_background = false;                ///< the static control: no plasticity after the background
+  bool frozen_after_background = false;                ///< the frozen control: no plasticity after the background
+  bool static_network = false;                         ///< the static control: no plasticity at all (initial weights)
 
   void validate() const {
     require_positive("familiarity.background", background);
@@ -160,7 +163,7 @@ Record run_protocol(N& net, const ProtocolConfig& config, const Stimuli& stimuli
     watch(std::string(phase), std::as_const(net), rates);
   };
 
-  net.set_plastic(true);
+  net.set_plastic(!config.static_network);
   net.set_input(stimuli.background);
   for (std::size_t w = 0; w < config.background_windows; ++w) {
     const std::size_t begin = background * w / config.background_windows;

@@ -21,7 +21,13 @@
 /// plastic weights change by less than `settle` (‖ΔW‖/‖W‖, all four types) and the mean E rate
 /// by less than `settle` (relative) between the last two background windows; at most `max_blow`
 /// of the plastic weights at 0 or w_max (the w_blow of observations/network_metrics.hpp) at the
-/// end of the background and of the protocol.
+/// end of the background and of the protocol. Optional, the reference's other filters
+/// (Confavreux et al. 2025): `stability.min_cv_isi` (0.7 there; CV_ISI of the E neurons in the
+/// last background window and every break) and `stability.max_mean_weight` ({0.5, 0.5, 5, 5}
+/// there: the mean EE, EI, IE, II weight, after 4 h there, at the end of the background and of
+/// the protocol here).
+/// Controls: frozen after the background, and static (`static_control`: no plasticity at all,
+/// the task's initial weights — the reference's control).
 
 #include <Eigen/Core>
 #include <cstddef>
@@ -62,13 +68,14 @@ inline sweep::Prior spiking_quartet_prior() {
 struct SpikingExperimentConfig {
   RecurrentNetworkConfig network = defaults();  ///< exc and inh are set from `sizes`
   ProtocolConfig protocol = default_protocol();
-  StabilityCriterion stability{.min_rate = 0.1, .max_rate = 100.0, .settle = 0.25, .max_blow = 0.1};
+  StabilityCriterion stability{.min_rate = 0.1, .max_rate = 100.0, .settle = 0.25, .max_blow = 0.1, .min_cv_isi = 0.0, .max_mean_weight = {}};
   std::vector<std::size_t> sizes{128, 256};  ///< N_E; N_I = N_E / 4
   std::size_t seeds = 5;
   std::size_t active = 500;       ///< inputs a stimulus drives
   double stimulus_rate = 60.0;    ///< Hz (the background is network.input_rate_hz)
   double alpha = 0.05;
   std::uint64_t seed = 1;
+  bool static_control = true;     ///< also run the static control (no plasticity at all)
   sweep::Prior prior = spiking_quartet_prior();
 
   static RecurrentNetworkConfig defaults() {

@@ -22,6 +22,10 @@
 ///
 /// Readout: run(steps) returns the rate (Hz) of every E neuron over those steps. A diverged
 /// network stops stepping and returns NaN rates (the stability watcher then fails it).
+/// cv_isi() is the CV_ISI of the E population over the last run() call, as
+/// observations/network_metrics.hpp defines it: mean over E neurons with ≥ 4 spikes in that call
+/// of std(ISI)/mean(ISI) (ddof 0), NaN when no neuron qualifies; it is an observation of the last
+/// call, not part of the state. mean_weights() is the mean weight of each plastic type.
 ///
 /// Snapshot: state_type holds everything that evolves — neurons, conductance buffers, the
 /// weights and traces of every synapse group, the input populations (with their streams), the
@@ -138,7 +142,23 @@ class BasicSpikingNetwork {
   Eigen::VectorXd run(std::size_t steps) {
     const auto n_exc = static_cast<Eigen::Index>(config_.exc);
     Eigen::VectorXd counts = Eigen::VectorXd::Zero(n_exc);
-    for (std::size_t s = 0; s < steps && !state_.diverged; ++s) step_once(counts);
+    isi_last_.assign(config_.exc, -1.0);
+    isi_count_.assign(config_.exc, 0.0);
+    isi_sum_.assign(config_.exc, 0.0);
+    isi_sum2_.assign(config_.exc, 0.0);
+    for (std::size_t s = 0; s < steps && !state_.diverged; ++s) {
+      step_once(counts);
+      const auto now = static_cast<double>(state_.step);  // the step just taken, + 1
+      for (const index i : state_.e_previous) {           // its E spikes
+        if (isi_last_[i] >= 0.0) {
+          const double isi = (now - isi_last_[i]) * config_.neuron.dt;
+          isi_count_[i] += 1.0;
+          isi_sum_[i] += isi;
+          isi_sum2_[i] += isi * isi;
+        }
+        isi_last_[i] = now;
+      }
+    }
     if (state_.diverged) return Eigen::VectorXd::Constant(n_exc, std::numeric_limits<double>::quiet_NaN());
     return counts / (static_cast<double>(steps) * config_.neuron.dt);
   }
@@ -162,6 +182,31 @@ class BasicSpikingNetwork {
   /// The weights of type t (0 EE, 1 EI, 2 IE, 3 II).
   std::span<const Scalar> weights(std::size_t t) const { return state_.recurrent.at(t).weights(); }
   double w_max() const noexcept { return config_.rule.w_max; }
+  /// The mean weight of each plastic type (EE, EI, IE, II; NaN for a type without synapses).
+  Eigen::VectorXd mean_weights() const {
+    Eigen::VectorXd m(4);
+    for (std::size_t t = 0; t < 4; ++t) {
+      double sum = 0;
+      for (const Scalar w : weights(t)) sum += static_cast<double>(w);
+      m[static_cast<Eigen::Index>(t)] = sum / static_cast<double>(weights(t).size());
+    }
+    return m;
+  }
+  /// CV_ISI of the E neurons over the last run() call (see the header comment).
+  double cv_isi() const {
+    double total = 0;
+    std::size_t neurons = 0;
+    for (std::size_t i = 0; i < isi_count_.size(); ++i) {
+      if (isi_count_[i] < 3.0) continue;  // >= 4 spikes
+      const double mean = isi_sum_[i] / isi_count_[i];
+      const double var = std::max(0.0, isi_sum2_[i] / isi_count_[i] - mean * mean);
+      if (mean > 0.0) {
+        total += std::sqrt(var) / mean;
+        ++neurons;
+      }
+    }
+    return neurons ? total / static_cast<double>(neurons) : std::numeric_limits<double>::quiet_NaN();
+  }
 
  private:
   static const config_type& checked(const config_type& c) {
@@ -273,6 +318,8 @@ class BasicSpikingNetwork {
   // Scratch of one step (not state: overwritten before being read).
   std::vector<Mask> e_mask_, i_mask_;
   std::vector<index> e_spikes_, i_spikes_, scratch_;
+  // Per E neuron over the last run() call: last spike (steps, -1 none), ISIs, their sum and sum of squares (s).
+  std::vector<double> isi_last_, isi_count_, isi_sum_, isi_sum2_;
 };
 
 using SpikingNetwork = BasicSpikingNetwork<>;
