@@ -91,7 +91,10 @@ ExperimentResult run_sequential(const Config& config, const sweep::Prior& prior,
       for (std::size_t k = 0; k < fit.size(); ++k) fit[k] = k;
       report.fitted_on = "screened";
     }
-    if (r == 0 || fit.empty()) report.fitted_on = "prior", fit.clear();
+    if (r == 0 || fit.empty()) {
+      report.fitted_on = "prior";
+      fit.clear();
+    }
     report.fitted_rules = fit.size();
     sweep::KernelProposal proposal(prior.lower(), prior.upper(),
                                    {.neighbours = std::max<std::size_t>(1, fit.size()), .bandwidth = settings.bandwidth});
