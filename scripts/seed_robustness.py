@@ -12,7 +12,8 @@ stdout line, which this script reads.
     scripts/seed_robustness.py --binary build/release/examples/oja_antihebbian_network --seeds 2-6
 
 --jobs runs several seeds at once (each with --threads 1 unless the extra arguments set it);
-the results do not depend on it (same seed, same numbers).
+the results do not depend on it (same seed, same numbers). "{seed}" in an extra argument is
+replaced by the seed, e.g. `-- --csv runs/seed{seed}.csv` keeps each run's trajectory.
 """
 import argparse
 import concurrent.futures
@@ -39,7 +40,7 @@ def parse_seeds(text):
 
 
 def run(binary, seed, extra, log_dir):
-    command = [binary, "--seed", str(seed)] + extra
+    command = [binary, "--seed", str(seed)] + [arg.replace("{seed}", str(seed)) for arg in extra]
     started = time.time()
     done = subprocess.run(command, capture_output=True, text=True)
     if log_dir:

@@ -80,3 +80,20 @@ TEST_CASE("rate network moments: only where the kernel applies", "[rate_network]
   CHECK_THROWS_WITH(HierarchicalPcaTask(no_lateral).simulate_moments_scalar(Eigen::MatrixXd::Zero(27, 1), {}),
                     Catch::Contains("simulate_moments_scalar"));
 }
+
+TEST_CASE("rotated Gaussian: sample_ordered draws the batch sample draws", "[rate_network][moments]") {
+  // Both branches: full mixing (N = 5 with the 5 -> 5 spectrum) and isotropic + rank-k (N = 10,
+  // λ = 0.5^i, floor 0.1: k = 4 < N/2). Same noise, another summation order: 1e-14 in double.
+  for (const std::size_t n : {5, 10}) {
+    RotatedGaussianConfig config{.inputs = n, .spectrum_ratio = n == 5 ? 0.7 : 0.5, .spectrum_floor = n == 5 ? 0.05 : 0.1};
+    RandomStream setup(StreamKey{3, 0, 0, 0, Purpose::dataset});
+    const RotatedGaussian inputs(config, setup);
+    RandomStream a(StreamKey{4, 0, 0, 0, Purpose::dataset}), b(StreamKey{4, 0, 0, 0, Purpose::dataset});
+    Eigen::MatrixXd noise, x(37, static_cast<Eigen::Index>(n)), y(37, static_cast<Eigen::Index>(n));
+    inputs.sample(a, noise, x);
+    inputs.sample_ordered(b, noise, y);
+    INFO("N = " << n);
+    CHECK((x - y).cwiseAbs().maxCoeff() <= 1e-14 * (1.0 + x.cwiseAbs().maxCoeff()));
+    CHECK(x.cwiseAbs().maxCoeff() > 0.5);  // a real batch, not zeros
+  }
+}

@@ -7,6 +7,7 @@
 /// well defined and Oja's rule converges within a few hundred batch steps.
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <type_traits>
@@ -99,6 +100,36 @@ class RotatedGaussian {
       batch.noalias() += noise.rightCols(k) * mixing;
     } else {
       batch.noalias() = noise * mixing;
+    }
+  }
+
+  /// As `sample` (the same noise, the same mixing), with the mixing product summed in a fixed
+  /// order: x_sj = [σ·z_sj +] Σ_i z'_si M_ij, i ascending, one multiply and one add at a time.
+  /// The same bits under any SIMD width and with or without FMA (-march=native), where
+  /// `sample`'s Eigen product may differ in the last bits; for small N (the 5 → 5 network).
+  template <class Scalar>
+  void sample_ordered(RandomStream& stream, Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& noise,
+                      Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& batch) const {
+    const auto& mixing = mixing_transposed<Scalar>();
+    const Eigen::Index n = inputs(), k = mixing.rows(), nb = batch.rows();
+    const bool isotropic = isotropic_sd_ > 0.0;
+    noise.resize(nb, isotropic ? n + k : n);
+    stream.fill_normal(noise);
+    const Eigen::Index first = isotropic ? n : 0;
+    const auto sd = static_cast<Scalar>(isotropic_sd_);
+    for (Eigen::Index j = 0; j < n; ++j) {
+      Scalar* out = batch.col(j).data();
+      if (isotropic) {
+        const Scalar* z = noise.col(j).data();
+        for (Eigen::Index s = 0; s < nb; ++s) out[s] = sd * z[s];
+      } else {
+        std::fill(out, out + nb, Scalar(0));
+      }
+      for (Eigen::Index i = 0; i < k; ++i) {
+        const Scalar* z = noise.col(first + i).data();
+        const Scalar m = mixing(i, j);
+        for (Eigen::Index s = 0; s < nb; ++s) out[s] = out[s] + z[s] * m;
+      }
     }
   }
 

@@ -314,7 +314,7 @@ class BasicRateNetworkTask {
       else return xsimd::abs(v);
     };
     for (std::size_t t = 1; t <= config_.steps; ++t) {
-      inputs.sample(stream, noise, x);
+      inputs.sample_ordered(stream, noise, x);  // fixed order: the portable and native builds agree
       moments.compute(x);
       for (std::size_t b = 0; b < blocks; ++b) {
         T* block = state.data() + b * stride;
