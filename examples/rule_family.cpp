@@ -17,12 +17,14 @@
 #include <metahebb/sweep/filter_sbi.hpp>
 #include <metahebb/sweep/flow_proposal.hpp>
 #include <metahebb/sweep/kernel_proposal.hpp>
+#include <metahebb/sweep/mean_field_screen.hpp>
 #include <metahebb/sweep/population_proposal.hpp>
 #include <metahebb/sweep/rounds.hpp>
 #include <metahebb/sweep/task_metrics.hpp>
 
 #include <filesystem>
 #include <iostream>
+#include <type_traits>
 
 using namespace metahebb;
 using namespace metahebb::sweep;
@@ -44,6 +46,9 @@ int run(const TaskT& task, const Prior& prior, const char* defaults, const Comma
     return file.empty() ? Constraints::parse(defaults, vocabulary, "default constraints") : Constraints::load(file, vocabulary);
   };
   constraints_of(0);  // a bad file fails before anything is simulated or written
+  if (const std::string screen = cl.get<std::string>("screen"); !screen.empty())
+    require(screen == "mean-field" && std::is_same_v<TaskT, RecurrentNetworkTask> && cl.get<std::string>("proposal") == "population",
+            "--screen", screen, "must be mean-field, with --task recurrent --proposal population");
   RuleStore store(directory, store_layout(task, identity));
   // θ of round 0 from a table (CSV with named columns, or .npy): saved as the round's table,
   // which the rounds then use instead of prior draws.
@@ -75,6 +80,8 @@ int run(const TaskT& task, const Prior& prior, const char* defaults, const Comma
     reports = run_rounds(task, store, prior, constraints_of, proposal, rounds, per_round, settings, executor, on_round, bar);
   } else if (kind == "population") {  // ABC-SMC: children of the least-violating rules (population_proposal.hpp)
     PopulationProposal proposal(prior.lower(), prior.upper(), {.parents = cl.get<std::size_t>("parents")});
+    if constexpr (std::is_same_v<TaskT, RecurrentNetworkTask>)
+      if (!cl.get<std::string>("screen").empty()) proposal.restrict_to(MeanFieldScreen::for_config(task.config()));  // children pass it
     reports = run_rounds(task, store, prior, constraints_of, proposal, rounds, per_round, settings, executor, on_round, bar);
   } else {
     require(kind == "kernel", "--proposal", kind, "must be flow, population or kernel");
@@ -106,6 +113,7 @@ int main(int argc, char** argv) try {
                   {"rules-per-seed", "0", "consecutive rules sharing one input realisation (0: the task's SIMD width)"},
                   {"proposal", "flow", "q(θ | x): flow (masked autoregressive flows), population (ABC-SMC on the violation) or kernel (nearest neighbours)"},
                   {"parents", "32", "the least-violating rules so far that parent the next round (--proposal population)"},
+                  {"screen", "", "mean-field: population children must pass the mean-field screen (--task recurrent)"},
                   {"ensemble", "1", "flows in the ensemble (--proposal flow)"},
                   {"neighbours", "32", "k of the nearest-neighbour kernel (--proposal kernel)"},
                   {"training-time", "0", "s of learning before scoring (0: the task's default)"},

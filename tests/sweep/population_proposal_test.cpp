@@ -137,3 +137,23 @@ TEST_CASE("the population proposal rejects bad settings and input by name", "[sw
   CHECK(std::isinf(q.tolerance()));
   CHECK_THROWS_WITH(q.constrain(Eigen::Vector2d(1, 0), Eigen::Vector2d(0, 1)), Catch::Contains("upper_x[0]"));
 }
+
+TEST_CASE("a restricted population proposal draws only admissible children", "[sweep][population]") {
+  PopulationProposal q(Eigen::Vector2d(0, 0), Eigen::Vector2d(1, 1), {.parents = 4});
+  Eigen::MatrixXd theta(4, 2);
+  theta << 0.2, 0.2, 0.4, 0.3, 0.3, 0.5, 0.6, 0.6;
+  q.fit_violation(theta, Eigen::VectorXd::Zero(4));
+  // Admissible: a thin band |a − b| ≤ 0.02, where about 10 % of unrestricted children fall.
+  auto band = [](const Eigen::VectorXd& t) { return std::abs(t[0] - t[1]) <= 0.02; };
+  const Eigen::MatrixXd free = q.sample(Eigen::VectorXd(), 400, 9);
+  std::size_t in_band = 0;
+  for (Eigen::Index i = 0; i < free.rows(); ++i) in_band += band(free.row(i).transpose()) ? 1 : 0;
+  CHECK(in_band < 200);  // without the restriction most children leave the band
+  q.restrict_to(band);
+  const Eigen::MatrixXd s = q.sample(Eigen::VectorXd(), 400, 9);
+  for (Eigen::Index i = 0; i < s.rows(); ++i) CHECK(band(s.row(i).transpose()));
+  CHECK((s.array() >= 0.0).all());
+  CHECK((s.array() <= 1.0).all());
+  q.restrict_to({});
+  CHECK(q.sample(Eigen::VectorXd(), 400, 9) == free);
+}

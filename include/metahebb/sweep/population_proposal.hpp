@@ -18,6 +18,9 @@
 ///            lies in the prior's box [lower, upper] (up to max_tries; then the out-of-box
 ///            coordinates are reflected into the box). x* is ignored: the proposal is not
 ///            conditional, its target is "violation 0".
+///   restrict_to(admissible): children must also satisfy a cheap predicate on θ (e.g. the
+///            mean-field screen, sweep/mean_field_screen.hpp) — redrawn up to restriction_tries
+///            times; if none is admissible the last draw is kept (reflected into the box).
 /// Simplification against ABC-PMC: the parents are equally weighted, not by prior / proposal
 /// density (the rounds' earlier proposals are not kept), so the accepted set is a search's
 /// result inside the constraints, not a sample of the posterior; fit a flow on it for that.
@@ -40,6 +43,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <utility>
@@ -59,11 +63,13 @@ struct PopulationProposalSettings {
   double min_bandwidth = 1e-3;   ///< ridge of Σ as a fraction of each coordinate's support width
   ViolationScale scale = ViolationScale::relative;
   int max_tries = 1000;          ///< whole-vector redraws before reflecting into the box
+  int restriction_tries = 100000;  ///< redraws for an admissible child (restrict_to)
 
   void validate() const {
     require_count("population_proposal.parents", static_cast<long long>(parents), 1, 1000000000);
     require_positive("population_proposal.min_bandwidth", min_bandwidth);
     require_count("population_proposal.max_tries", max_tries, 1, 100000000);
+    require_count("population_proposal.restriction_tries", restriction_tries, 1, 1000000000);
   }
 };
 
@@ -110,6 +116,9 @@ class PopulationProposal {
       l[static_cast<Eigen::Index>(k)] = constraints.list()[k].lower, u[static_cast<Eigen::Index>(k)] = constraints.list()[k].upper;
     constrain(std::move(l), std::move(u));
   }
+
+  /// Children must satisfy `admissible` (an empty function lifts the restriction).
+  void restrict_to(std::function<bool(const Eigen::VectorXd&)> admissible) { admissible_ = std::move(admissible); }
 
   void fit(const Eigen::MatrixXd& theta, const Eigen::MatrixXd& x) {
     require(constrained_, "population_proposal", "(no constraints)", "needs constrain() before fit(theta, x)");
@@ -160,10 +169,11 @@ class PopulationProposal {
     Eigen::VectorXd z(dim), theta(dim);
     for (std::size_t s = 0; s < n; ++s) {
       const Eigen::Index p = static_cast<Eigen::Index>(stream() % static_cast<std::uint64_t>(parents_.rows()));
-      for (int tries = 0; tries < settings_.max_tries; ++tries) {
+      const int tries = admissible_ ? settings_.restriction_tries : settings_.max_tries;
+      for (int t = 0; t < tries; ++t) {
         for (Eigen::Index d = 0; d < dim; ++d) z[d] = stream.normal();
         theta = parents_.row(p).transpose() + chol_ * z;
-        if (inside(theta)) break;
+        if (inside(theta) && (!admissible_ || admissible_(theta))) break;
       }
       for (Eigen::Index d = 0; d < dim; ++d) theta[d] = reflect(theta[d], lower_[d], upper_[d]);
       out.row(static_cast<Eigen::Index>(s)) = theta.transpose();
@@ -193,6 +203,7 @@ class PopulationProposal {
   Eigen::VectorXd lower_, upper_, lower_x_, upper_x_;
   PopulationProposalSettings settings_;
   bool constrained_ = false;
+  std::function<bool(const Eigen::VectorXd&)> admissible_;
   Eigen::MatrixXd parents_, chol_;
   double tolerance_ = std::numeric_limits<double>::infinity();
   std::size_t accepted_ = 0;
