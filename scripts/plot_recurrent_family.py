@@ -14,7 +14,9 @@ plots and reports how many of them pass. The pair plot shows the --pairs coordin
 accepted spread is narrowest relative to the prior's (std ratio); the marginals figure shows
 all 24. With --nearest N, when fewer than N rules pass every constraint, the plots show the N
 rules that violate the constraints least instead (the violation of sweep/rounds.hpp:
-Σ_k dist(x_k, [l_k, u_k]) / s_k), and say so in their titles. The last stdout line is JSON.
+Σ_k dist(x_k, [l_k, u_k]) / s_k), and say so in their titles. --prior-store takes the prior's
+sample (grey histograms, σ ratios) from round 0 of another store, for runs whose round 0 is not
+the prior; --write-accepted writes the accepted θ as CSV. The last stdout line is JSON.
 """
 import argparse
 import json
@@ -94,6 +96,8 @@ def main():
     p.add_argument("--compare-label", default="other")
     p.add_argument("--pairs", type=int, default=6)
     p.add_argument("--nearest", type=int, default=0)
+    p.add_argument("--prior-store", default="", help="the prior's sample: round 0 of this store (default: of STORE)")
+    p.add_argument("--write-accepted", default="", help="write the accepted θ as CSV (for rule_family --theta)")
     a = p.parse_args()
 
     t = load_store(a.store)
@@ -148,7 +152,11 @@ def main():
               f"{summary['compare']['passing']}")
 
     names = theta_names(t)
-    prior0 = t[t["round"] == 0]
+    prior0 = (load_store(a.prior_store) if a.prior_store else t)
+    prior0 = prior0[prior0["round"] == 0]
+    if a.write_accepted:
+        np.savetxt(a.write_accepted, np.stack([t[all_ok][n] for n in names], axis=1), delimiter=",",
+                   header=",".join(names), comments="", fmt="%.17g")
     acc = t[all_ok]
     shown = "accepted"
     v = violation(t, cons)
