@@ -321,8 +321,12 @@ class BasicRateNetworkTask {
         T* w = block;
         T* l = block + n * m;
         const T* theta = block + n * m + m * m;
-        rate_network_moment_step(moments, static_cast<Eigen::Index>(m), feedforward, lateral_plastic ? &lateral : nullptr,
-                                 theta, theta + terms, eta, eta_lateral, w, l, scratch);
+        if (n == 5 && m == 5)  // the example's network, unrolled (the same operations)
+          rate_network_moment_step<5, 5>(moments, 5, feedforward, lateral_plastic ? &lateral : nullptr, theta,
+                                         theta + terms, eta, eta_lateral, w, l, scratch);
+        else
+          rate_network_moment_step(moments, static_cast<Eigen::Index>(m), feedforward, lateral_plastic ? &lateral : nullptr,
+                                   theta, theta + terms, eta, eta_lateral, w, l, scratch);
         // Bounded: every |w| and |ŵ| ≤ bound (false for NaN and ±inf).
         auto ok = magnitude(w[0]) <= bound;
         for (std::size_t e = 1; e < n * m; ++e) ok = ok & (magnitude(w[e]) <= bound);

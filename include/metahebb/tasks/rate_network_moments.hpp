@@ -144,13 +144,14 @@ struct MomentStepScratch {
 /// One step for one candidate (T scalar) or one candidate per lane (T an xsimd batch).
 /// Layouts: w[r + N·c] (N × M feedforward weights), l[i + M·j] (M × M lateral weights, only
 /// j < i used), theta_ff / theta_lat: one T per basis term. Updates w and, if
-/// `lateral_plastic`, l in place.
-template <class T, class Scalar>
+/// `lateral_plastic`, l in place. `FixedN`, `FixedM` > 0 fix N and M at compile time (the
+/// loops unroll; the operations and their order are the same, so are the results).
+template <std::size_t FixedN = 0, std::size_t FixedM = 0, class T, class Scalar>
 void rate_network_moment_step(const BatchMoments<Scalar>& x, Eigen::Index m, const VolterraBasis& feedforward,
                               const VolterraBasis* lateral, const T* theta_ff, const T* theta_lat, T eta, T eta_lateral,
                               T* w, T* l, MomentStepScratch<T>& s) {
-  const Eigen::Index n = x.inputs();
-  const auto N = static_cast<std::size_t>(n), M = static_cast<std::size_t>(m);
+  const std::size_t N = FixedN > 0 ? FixedN : static_cast<std::size_t>(x.inputs());
+  const std::size_t M = FixedM > 0 ? FixedM : static_cast<std::size_t>(m);
   s.v.resize(N * M);
   s.y1.resize(M);
   s.y2.resize(M);
