@@ -207,6 +207,11 @@ int main(int argc, char** argv) try {
                 s.with_memory, s.control_with_memory, s.static_with_memory,
                 io::json_number(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()).c_str());
     std::fflush(stdout);
+    for (std::size_t r = written; r < so_far.summaries.size(); ++r)  // why this round's screened quartets were not stabilising
+      if (!so_far.unstable_reasons[r].empty())
+        std::fprintf(stderr, "round %zu draw %llu not stabilising: %s\n", report.round,
+                     static_cast<unsigned long long>(so_far.indices[r] % round_stride), so_far.unstable_reasons[r].c_str());
+    std::fflush(stderr);
     if (rows_file) write_rows(rows_file, so_far, sizes_run, written, so_far.summaries.size());
     written = so_far.summaries.size();
   };
@@ -234,7 +239,7 @@ int main(int argc, char** argv) try {
                 b.upper, fraction(s.with_memory_vs_control, s.rules), v.lower, v.upper, s.mean_abs_delta_rate,
                 s.mean_abs_delta_spread, s.control_mean_abs_delta_rate, s.control_mean_abs_delta_spread);
   }
-  for (std::size_t r = 0; r < result.rules.size(); ++r)  // why screened rules were not stabilising
+  for (std::size_t r = 0; r < result.rules.size() && reports.empty(); ++r)  // why screened rules were not stabilising
     if (!result.unstable_reasons[r].empty())
       std::fprintf(stderr, "rule %zu (draw %llu) not stabilising: %s\n", r, static_cast<unsigned long long>(result.indices[r]),
                    result.unstable_reasons[r].c_str());
