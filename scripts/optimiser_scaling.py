@@ -43,6 +43,7 @@ def run_one(args, n, optimiser, iterations, runs):
     # --stop-below 0: both optimisers spend the whole budget (the example otherwise stops at 10 deg).
     command = [args.binary, "--inputs", str(n), "--optimiser", optimiser, "--generations", str(iterations),
                "--datasets", str(args.datasets), "--stop-below", "0", "--seed", str(args.seed),
+               "--population", str(CMAES_POPULATION),  # pinned: the example's default is 26 (Adam ignores it)
                "--threads", str(args.threads), "--csv", os.path.join(runs, name + ".csv")]
     if args.steps is not None:
         command += ["--steps", str(args.steps)]
