@@ -376,7 +376,7 @@ struct ExperimentResult {
   std::size_t sampled = 0, screened = 0;       ///< rules drawn, rules passing the screen
   std::size_t stabilising = 0;                 ///< screened rules stable on every seed and size
   std::vector<Eigen::VectorXd> rules;          ///< the screened rules, in order
-  std::vector<std::uint64_t> indices;          ///< their indices in the prior's sequence (sample_rule)
+  std::vector<std::uint64_t> indices;          ///< their candidate numbers: the prior's index (sample_rule), or r · 2³² + i (sequential.hpp)
   std::vector<std::vector<RuleSummary>> summaries;  ///< [rule][size]
   std::vector<std::string> unstable_reasons;   ///< one per screened rule ("" when stabilising)
   std::vector<SizeSummary> sizes;
