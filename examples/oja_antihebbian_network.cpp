@@ -43,7 +43,7 @@ int main(int argc, char** argv) try {
                          {"threads", "0", "worker threads per process (0: all cores, shared by the processes)"},
                          {"csv", "", "write one row per generation to this file"},
                          {"checkpoint", "", "save the search here every 10 generations; resume from it if it exists"}});
-  if (cli.help()) return 0;
+  if (cli.help(processes.writer())) return 0;
 
   HierarchicalPcaConfig config;
   config.input.inputs = cli.get<std::size_t>("inputs");

@@ -46,7 +46,7 @@ int main(int argc, char** argv) try {
                          {"csv", "", "write one row per generation to this file"},
                          {"fixed-scale", "", "do not rescale each dataset's covariance (admits a family of non-Oja solutions)", true},
                          {"same-datasets", "", "score every generation on the same datasets instead of fresh ones (fewer generations at N = 100, a wrong rule at N = 3, docs/oja.md)", true}});
-  if (cli.help()) return 0;
+  if (cli.help(processes.writer())) return 0;
 
   PrincipalVectorConfig config;
   config.input.inputs = cli.get<std::size_t>("inputs");

@@ -9,8 +9,8 @@
 #              docs/inhibitory-balance.md (hours; the 50 -> 5 network and N = 100 dominate)
 #   --quick    reduced budgets: minutes (10-15 on a shared 2-core machine); every panel and the
 #              direction of every result, but the searches are far from converged
-#   --medium   between the two (~15 min of CPU; docs/paper.md's images): Fig. 3 and S1 show
-#              their results, Figs. 1 and 2 only the early phase of the search
+#   --medium   between the two (~20 min of CPU; docs/paper.md's images): Fig. 1, Fig. 3 and
+#              S1 show their results, Fig. 2 only the early phase of the search
 #   --smoke    tiny budgets (seconds; the CTest paper.reproduce_smoke): checks the pipeline,
 #              its numbers mean nothing
 #   --out DIR  output folder (default paper-out); runs/ holds each run's CSV, JSON summary,
@@ -86,7 +86,7 @@ case "$mode" in
     spk="--iterations 10 --datasets 2"; seeds="1 2 3"
     s1="--inputs 3,10 --generations 150" ;;
   medium)
-    oja3="--generations 800"; oja100="--generations 60"
+    oja3="--generations 800"; oja100="--generations 600"
     net5="--generations 150"; net50="--generations 20"
     spk="--iterations 30 --datasets 2"; seeds="1 2 3"
     s1="--inputs 3,10,30 --generations 300" ;;
