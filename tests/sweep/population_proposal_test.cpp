@@ -26,6 +26,7 @@ ToyRun climb(std::uint64_t seed, std::size_t rounds, std::size_t per_round, Viol
   PopulationProposal q(lower, upper, {.parents = 40, .scale = scale});
   q.constrain(target.array() - half, target.array() + half);
   ToyRun run;
+  run.theta.resize(0, 4);  // an empty first block must have the columns (Eigen asserts it)
   RandomStream prior(seed, Purpose::user, 1);
   Eigen::MatrixXd theta(static_cast<Eigen::Index>(per_round), 4);
   for (Eigen::Index i = 0; i < theta.rows(); ++i)
