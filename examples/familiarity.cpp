@@ -138,21 +138,7 @@ int main(int argc, char** argv) try {
   if (given("background")) protocol.background = cli.get<double>("background");
   if (given("learning")) protocol.learning = cli.get<double>("learning");
   if (given("probe")) protocol.probe = cli.get<double>("probe");
-  if (given("tests")) {
-    protocol.test_times.clear();
-    std::istringstream in(cli.get<std::string>("tests"));
-    for (std::string item; std::getline(in, item, ',');) {
-      std::size_t used = 0;
-      double v = 0;
-      try {
-        v = std::stod(item, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      require(used == item.size() && used > 0, "--tests", cli.get<std::string>("tests"), "must be comma-separated numbers");
-      protocol.test_times.push_back(v);
-    }
-  }
+  if (given("tests")) protocol.test_times = parse_numbers("--tests", cli.get<std::string>("tests"));
   const auto rules = cli.get<std::size_t>("rules");
   std::size_t max_samples = cli.get<std::size_t>("max-samples");
   if (max_samples == 0) max_samples = 200 * rules;
