@@ -115,6 +115,39 @@ TEST_CASE("the stability criterion accepts a settling rule and names why others 
   CHECK_FALSE(screen(e, rule(c, {{{0, 0, 0}, -1.0}})));
 }
 
+TEST_CASE("the controls run only for stabilising rules, and give what run_seed gives", "[familiarity]") {
+  ExperimentConfig e;
+  e.sizes = {12};
+  e.seeds = 2;
+  e.protocol.background = 20;
+  e.protocol.test_times = {1, 5};
+  const RateNetworkConfig& c = e.network;
+  ExperimentResult result;
+  result.rules = {rule(c, {{{0, 0, 0}, 1.0}, {{0, 0, 1}, -1.0}}),  // settles (test above)
+                  rule(c, {{{0, 0, 1}, 1.0}})};                      // grows until the clip
+  result.indices = {3, 4};
+  measure_rules(e, result, 0, ThreadExecutor(2));
+  REQUIRE(result.summaries.size() == 2);
+  REQUIRE(result.summaries[0][0].stable);
+  REQUIRE_FALSE(result.summaries[1][0].stable);
+  // The stabilising rule: every control field as from run_seed (plastic and controls together).
+  const RuleSummary full = summarise(e, std::vector<SeedRun>{run_seed(e, 12, result.rules[0], 0, 3),
+                                                             run_seed(e, 12, result.rules[0], 1, 3)});
+  const RuleSummary& got = result.summaries[0][0];
+  CHECK(got.delta_rate == full.delta_rate);
+  CHECK(got.control_delta_rate == full.control_delta_rate);
+  CHECK(got.control_p_rate == full.control_p_rate);
+  CHECK(got.static_delta_rate == full.static_delta_rate);
+  CHECK(std::isfinite(got.control_delta_rate[0]));
+  CHECK(std::isfinite(got.static_delta_rate[0]));
+  // The other rule: its plastic readout is there, its controls were never run.
+  CHECK(std::isnan(result.summaries[1][0].control_delta_rate[0]));
+  CHECK(std::isnan(result.summaries[1][0].static_delta_rate[0]));
+  CHECK(result.summaries[1][0].control_p_rate[0] == 1.0);
+  CHECK_FALSE(result.summaries[1][0].control_memory);
+  CHECK_FALSE(result.unstable_reasons[1].empty());
+}
+
 TEST_CASE("the experiment gives the same numbers on 1 and 2 threads", "[familiarity]") {
   ExperimentConfig e;
   e.sizes = {8, 12};

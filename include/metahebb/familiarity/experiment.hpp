@@ -21,7 +21,9 @@
 /// Memory of a rule at a size: the one-sample t-test of Δr over seeds against 0 (a paired test
 /// of r_nov against r_fam) has p < alpha at the first test time; its lifetime is the last test
 /// time with p < alpha. The controls apply the same test to the frozen runs (plasticity off after
-/// the background) and to the static runs (no plasticity at all, `static_control`).
+/// the background) and to the static runs (no plasticity at all, `static_control`); the controls
+/// run only for the stabilising rules (measure_rules), so a rule that is not stabilising has no
+/// control records (its control fields are NaN, its control tests p = 1).
 /// Optional filters of the reference (Confavreux et al. 2025, spiking networks): CV_ISI of the
 /// readout population at least `min_cv_isi` in the last background window and every break, for
 /// networks with `cv_isi()`; the mean weight of each plastic type at most `max_mean_weight[t]` at
@@ -34,6 +36,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "../core/errors.hpp"
@@ -252,25 +255,34 @@ bool screen(const Config& config, const Eigen::VectorXd& theta, std::uint64_t ca
 struct SeedRun {
   bool stable = false;
   std::string reason;  ///< why not stable
-  Record plastic, control;
-  Record static_control;  ///< empty unless config.static_control
+  Record plastic, control;  ///< control: empty when the controls were not run (rule not stabilising)
+  Record static_control;  ///< empty unless config.static_control (and the controls were run)
   Eigen::VectorXd final_mean_weights;  ///< per plastic type at the end of the plastic run (networks with mean_weights())
 };
 
+/// The plastic protocol of one network, with its stability verdict; no controls.
 template <class Config>
-SeedRun run_seed(const Config& config, std::size_t n, const Eigen::VectorXd& theta, std::uint64_t dataset,
-                 std::uint64_t candidate = 0) {
+SeedRun run_plastic(const Config& config, std::size_t n, const Eigen::VectorXd& theta, std::uint64_t dataset,
+                    std::uint64_t candidate = 0) {
   const Stimuli stimuli = config.stimuli(n, dataset, candidate);
   SeedRun out;
-  {
-    auto net = config.make_network(n, theta, dataset, candidate);
-    StabilityWatcher watch(config.stability, config.protocol.background_windows);
-    out.plastic = run_protocol(net, config.protocol, stimuli, watch);
-    watch.finish(net);
-    if constexpr (requires { net.mean_weights(); }) out.final_mean_weights = net.mean_weights();
-    out.stable = watch.stable();
-    out.reason = watch.reason();
-  }
+  auto net = config.make_network(n, theta, dataset, candidate);
+  StabilityWatcher watch(config.stability, config.protocol.background_windows);
+  out.plastic = run_protocol(net, config.protocol, stimuli, watch);
+  watch.finish(net);
+  if constexpr (requires { net.mean_weights(); }) out.final_mean_weights = net.mean_weights();
+  out.stable = watch.stable();
+  out.reason = watch.reason();
+  return out;
+}
+
+/// The controls of the same network: frozen after the background, and (config.static_control)
+/// static from the start. Each builds the network afresh, so the records do not depend on
+/// whether or when the plastic run happened.
+template <class Config>
+void run_controls(const Config& config, std::size_t n, const Eigen::VectorXd& theta, std::uint64_t dataset,
+                  std::uint64_t candidate, SeedRun& out) {
+  const Stimuli stimuli = config.stimuli(n, dataset, candidate);
   ProtocolConfig frozen = config.protocol;
   frozen.frozen_after_background = true;
   {
@@ -283,6 +295,14 @@ SeedRun run_seed(const Config& config, std::size_t n, const Eigen::VectorXd& the
     auto net = config.make_network(n, theta, dataset, candidate);
     out.static_control = run_protocol(net, fixed, stimuli);
   }
+}
+
+/// The plastic protocol and both controls of one network.
+template <class Config>
+SeedRun run_seed(const Config& config, std::size_t n, const Eigen::VectorXd& theta, std::uint64_t dataset,
+                 std::uint64_t candidate = 0) {
+  SeedRun out = run_plastic(config, n, theta, dataset, candidate);
+  run_controls(config, n, theta, dataset, candidate, out);
   return out;
 }
 
@@ -321,8 +341,9 @@ RuleSummary summarise(const Config& config, const std::vector<SeedRun>& runs) {
     for (std::size_t i = 0; i < runs.size(); ++i) {
       dr[i] = runs[i].plastic.delta_rate(k);
       ds[i] = runs[i].plastic.delta_spread(k);
-      dc[i] = runs[i].control.delta_rate(k);
-      dcs[i] = runs[i].control.delta_spread(k);
+      const bool ran = runs[i].control.novel.size() > k;  // no controls for a rule that is not stabilising
+      dc[i] = ran ? runs[i].control.delta_rate(k) : std::nan("");
+      dcs[i] = ran ? runs[i].control.delta_spread(k) : std::nan("");
       diff[i] = dr[i] - dc[i];
     }
     const bool finite = std::all_of(dr.begin(), dr.end(), [](double v) { return std::isfinite(v); }) &&
@@ -382,15 +403,32 @@ struct ExperimentResult {
   std::vector<SizeSummary> sizes;
 };
 
-/// Measures the screened rules result.rules[first …) (with their indices): the protocol and its
-/// controls on every seed at every size; appends their summaries and reasons.
+/// Measures the screened rules result.rules[first …) (with their indices): the plastic protocol on
+/// every seed at every size, then the controls of the rules that were stable on all of them (the
+/// controls of a rule that is not stabilising enter no result, and skipping them halves the cost
+/// of a round whose screened rules mostly fail later); appends their summaries and reasons.
+/// Both passes are deterministic per item, so the records do not depend on the thread count.
 template <class Config>
 void measure_rules(const Config& config, ExperimentResult& result, std::size_t first, const ThreadExecutor& executor) {
   const std::size_t r_count = result.rules.size() - first, s_count = config.sizes.size(), seeds = config.seeds;
-  std::vector<SeedRun> runs(r_count * s_count * seeds);
+  const std::size_t per_rule = s_count * seeds;
+  std::vector<SeedRun> runs(r_count * per_rule);
+  auto item_of = [&](std::size_t item) {
+    return std::tuple{first + item / per_rule, config.sizes[(item / seeds) % s_count], static_cast<std::uint64_t>(item % seeds)};
+  };
   executor.for_each(runs.size(), [&](std::size_t item) {
-    const std::size_t r = first + item / (s_count * seeds), z = (item / seeds) % s_count, d = item % seeds;
-    runs[item] = run_seed(config, config.sizes[z], result.rules[r], d, result.indices[r]);
+    const auto [r, n, d] = item_of(item);
+    runs[item] = run_plastic(config, n, result.rules[r], d, result.indices[r]);
+  });
+  std::vector<std::size_t> controlled;
+  for (std::size_t r = 0; r < r_count; ++r) {
+    const auto begin = runs.begin() + static_cast<std::ptrdiff_t>(r * per_rule);
+    if (std::all_of(begin, begin + static_cast<std::ptrdiff_t>(per_rule), [](const SeedRun& run) { return run.stable; }))
+      for (std::size_t k = 0; k < per_rule; ++k) controlled.push_back(r * per_rule + k);
+  }
+  executor.for_each(controlled.size(), [&](std::size_t j) {
+    const auto [r, n, d] = item_of(controlled[j]);
+    run_controls(config, n, result.rules[r], d, result.indices[r], runs[controlled[j]]);
   });
   for (std::size_t r = 0; r < r_count; ++r) {
     result.summaries.emplace_back();
