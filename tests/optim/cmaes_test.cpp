@@ -611,3 +611,112 @@ TEST_CASE("Cmaes kinds and identity fields for checkpoints", "[cmaes][transforma
                                            {"optimiser.upper", "inf,inf"},
                                            {"optimiser.bound_repair", "reflect"}});
 }
+
+// Restarts (CmaesOptions::restart_sigma_fraction, docs/cmaes.md "Restarts"). A local basin:
+// 1 + |x|² has its minimum at 1, so from mean0 = 0.3·1 the best loss cannot halve while σ
+// collapses onto the minimum, which is the stall the restart is for.
+TEST_CASE("Cmaes restarts around mean0 with sigma0 when sigma collapses without progress", "[cmaes][restart]") {
+  const auto basin = [](const Eigen::VectorXd& x) { return 1.0 + x.squaredNorm(); };
+  const Eigen::VectorXd mean0 = Eigen::VectorXd::Constant(4, 0.3);
+  CmaesOptions options{.sigma0 = 0.3, .seed = 5};
+  options.restart_sigma_fraction = 0.1;
+  Cmaes es(mean0, options);
+  Cmaes plain(mean0, {.sigma0 = 0.3, .seed = 5});
+  Eigen::VectorXd losses(static_cast<Eigen::Index>(es.population_size()));
+  double first_best = infinity, sigma_before = 0.0;
+  std::size_t restart_generation = 0;
+  for (int g = 0; g < 400 && es.restarts() == 0; ++g) {
+    sigma_before = es.step_size();
+    const Eigen::MatrixXd& x = es.ask();
+    for (Eigen::Index k = 0; k < x.cols(); ++k) losses[k] = basin(x.col(k));
+    if (g == 0) first_best = losses.minCoeff();
+    es.tell(losses);
+    plain.ask();
+    plain.tell(losses);  // the same losses: until the restart both must be the same search
+    if (es.restarts() == 0) {
+      CHECK(es.mean() == plain.mean());
+      CHECK(es.step_size() == plain.step_size());
+    }
+    restart_generation = es.generation();
+  }
+  REQUIRE(es.restarts() == 1);
+  CHECK(restart_generation > 10);
+  // Just before the restart σ was close to the threshold (one update shrinks it by a few percent at most)
+  // and the best loss had not halved: it was near the basin's floor of 1.
+  CHECK(sigma_before < 0.15 * options.sigma0);
+  CHECK(es.best_loss() > 0.5 * first_best);
+  CHECK(es.best_loss() < 1.01);
+  // The new start: a mean drawn from N(mean0, σ0² I) (within 6 σ0 per coordinate: a normal
+  // variate beyond 6 has probability 2e-9), σ0, C = I, zero paths; the counters carry on.
+  CHECK(es.mean() != mean0);
+  CHECK((es.mean() - mean0).cwiseAbs().maxCoeff() < 6.0 * options.sigma0);
+  CHECK(es.step_size() == options.sigma0);
+  CHECK(es.covariance() == Eigen::MatrixXd::Identity(4, 4));
+  CHECK(es.p_sigma().isZero(0.0));
+  CHECK(es.p_c().isZero(0.0));
+  CHECK(es.generation() == restart_generation);
+  CHECK(es.evaluations() == restart_generation * es.population_size());
+  // Its first generation draws new candidates (the streams are keyed by the generation).
+  Cmaes fresh(mean0, options);
+  CHECK(es.ask() != fresh.ask());
+  // Without restarts the same search keeps shrinking on the basin.
+  CHECK(plain.step_size() < 0.1 * options.sigma0);
+}
+
+TEST_CASE("Cmaes with restarts enabled is the plain search while it makes progress", "[cmaes][restart]") {
+  // The sphere from 1·1: the best loss halves long before σ falls below σ0/10, so no restart, and
+  // every generation is bitwise the plain run's.
+  CmaesOptions with = to_target(0.3, 9), without = to_target(0.3, 9);
+  with.restart_sigma_fraction = 0.1;
+  const Cmaes a = run(sphere, Eigen::VectorXd::Ones(6), with), b = run(sphere, Eigen::VectorXd::Ones(6), without);
+  CHECK(a.status().code == StopCode::target_loss);
+  CHECK(a.restarts() == 0);
+  CHECK(a.generation() == b.generation());
+  CHECK(a.mean() == b.mean());
+  CHECK(a.best_loss() == b.best_loss());
+}
+
+TEST_CASE("Cmaes restart state survives state() and restore(), and names itself in the checkpoint identity", "[cmaes][restart]") {
+  const auto basin = [](const Eigen::VectorXd& x) { return 1.0 + x.squaredNorm(); };
+  CmaesOptions options{.sigma0 = 0.3, .seed = 5};
+  options.restart_sigma_fraction = 0.1;
+  const auto step = [&](Cmaes& es) {
+    Eigen::VectorXd losses(static_cast<Eigen::Index>(es.population_size()));
+    const Eigen::MatrixXd& x = es.ask();
+    for (Eigen::Index k = 0; k < x.cols(); ++k) losses[k] = basin(x.col(k));
+    es.tell(losses);
+  };
+  Cmaes live(Eigen::VectorXd::Constant(4, 0.3), options);
+  while (live.restarts() == 0) step(live);
+  for (int g = 0; g < 5; ++g) step(live);  // inside the second start: its first loss is set
+  Cmaes resumed(Eigen::VectorXd::Constant(4, 0.3), options);
+  resumed.restore(live.state());
+  CHECK(resumed.restarts() == 1);
+  while (live.restarts() < 2) {
+    step(live);
+    step(resumed);
+  }
+  CHECK(resumed.restarts() == 2);  // the second stall is detected at the same generation
+  CHECK(resumed.generation() == live.generation());
+  CHECK(resumed.mean() == live.mean());
+
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  // Values at 17 significant digits, as every identity field (0.3 and 0.1 are not exact in binary).
+  CHECK(live.identity_fields() == Fields{{"optimiser.seed", "5"},
+                                         {"optimiser.sigma0", "0.29999999999999999"},
+                                         {"optimiser.restart_sigma_fraction", "0.10000000000000001"},
+                                         {"optimiser.restart_loss_fraction", "0.5"}});
+}
+
+TEST_CASE("Cmaes rejects bad restart settings, naming field and value", "[cmaes][restart][errors]") {
+  CmaesOptions sigma_fraction, loss_fraction;
+  sigma_fraction.restart_sigma_fraction = 1.0;
+  loss_fraction.restart_sigma_fraction = 0.1;
+  loss_fraction.restart_loss_fraction = 0.0;
+  const std::string a = message_of([&] { Cmaes(Eigen::VectorXd::Zero(3), sigma_fraction); });
+  const std::string b = message_of([&] { Cmaes(Eigen::VectorXd::Zero(3), loss_fraction); });
+  CHECK(a.find("cmaes.restart_sigma_fraction") != std::string::npos);
+  CHECK(a.find('1') != std::string::npos);
+  CHECK(b.find("cmaes.restart_loss_fraction") != std::string::npos);
+  CHECK(b.find('0') != std::string::npos);
+}

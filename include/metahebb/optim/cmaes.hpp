@@ -61,6 +61,14 @@ struct CmaesOptions {
   double tolx = 1e-12;                ///< stop when every axis of the search is below this
   double max_condition = 1e14;        ///< stop when cond(C) exceeds this
   double tolupsigma = 1e20;           ///< stop when σ/σ0 > tolupsigma·√λ_max(C)
+  /// Restart on a stall (docs/cmaes.md, "Restarts"); 0 = never. When σ has fallen below
+  /// restart_sigma_fraction·σ0 while the best loss since the (re)start is still above
+  /// restart_loss_fraction × the best loss of that start's first tolfun_generations
+  /// generations, the search starts again from a mean drawn from the initial distribution
+  /// N(mean0, σ0² I) with σ0, C = I and zero paths (same λ). Meant for losses ≥ 0 whose good
+  /// region lies far below the starting plateau.
+  double restart_sigma_fraction = 0.0;
+  double restart_loss_fraction = 0.5;  ///< in (0, 1]; used only when restart_sigma_fraction > 0
 };
 
 /// Everything the next ask()/tell() of a Cmaes depends on, for checkpoints
@@ -78,6 +86,12 @@ struct CmaesState {
   bool has_best = false;
   std::vector<double> best_history;  ///< best loss of each recent generation (the tolfun window)
   Status status;
+  /// Restarts so far, generations since the current start, and the best losses of the current
+  /// start's first tolfun_generations generations and of the whole current start (+inf before
+  /// any). Saved only when restarts are on.
+  std::size_t restarts = 0, start_generations = 0;
+  double start_first_loss = std::numeric_limits<double>::infinity();
+  double start_best_loss = std::numeric_limits<double>::infinity();
 
   /// The checkpoint fields (io/checkpoint_archive.hpp). mean, C, B, ... are in the search
   /// space, best_theta in θ units. The names are those of the first checkpoint format.
@@ -159,6 +173,7 @@ class BasicCmaes {
       parameters_.resize(en, static_cast<Eigen::Index>(lambda_));
       refresh_mean_parameters();
     }
+    start_mean_ = mean_;
     sigma_ = options_.sigma0;
     C_ = Eigen::MatrixXd::Identity(en, en);
     B_ = Eigen::MatrixXd::Identity(en, en);
@@ -218,7 +233,10 @@ class BasicCmaes {
         has_best_ = true;
       }
       update(order);
+      if (start_generations_ < tolfun_generations_) start_first_loss_ = std::min(start_first_loss_, generation_best);
+      start_best_loss_ = std::min(start_best_loss_, generation_best);
     }
+    ++start_generations_;
 
     best_history_.push_back(generation_best);
     while (best_history_.size() > tolfun_generations_) best_history_.pop_front();
@@ -226,6 +244,7 @@ class BasicCmaes {
     sampled_ = false;
     if (status_.running()) status_ = check_stop(any_finite ? generation_worst - generation_best
                                                            : std::numeric_limits<double>::infinity());
+    if (status_.running() && stalled()) restart();
   }
 
   /// Running, or why the search stopped. Latched: once stopped it stays stopped
@@ -262,6 +281,8 @@ class BasicCmaes {
   /// Non-finite losses in the last generation told.
   std::size_t non_finite_count() const noexcept { return non_finite_count_; }
   std::size_t total_non_finite() const noexcept { return total_non_finite_; }
+  /// Restarts after stalls so far (CmaesOptions::restart_sigma_fraction).
+  std::size_t restarts() const noexcept { return restarts_; }
 
   /// Best finite loss seen so far (+inf before any) and the candidate that produced it,
   /// in θ units (mean0 before any; see has_best()).
@@ -284,7 +305,8 @@ class BasicCmaes {
   CmaesState state() const {
     return {mean_, sigma_, C_, B_, inv_sqrt_C_, D_, eigenvalues_, p_sigma_, p_c_, updates_, generation_,
             evaluations_, non_finite_count_, total_non_finite_, best_loss_, best_theta_, has_best_,
-            std::vector<double>(best_history_.begin(), best_history_.end()), status_};
+            std::vector<double>(best_history_.begin(), best_history_.end()), status_, restarts_, start_generations_,
+            start_first_loss_, start_best_loss_};
   }
 
   /// Continues from `s`, which must come from a BasicCmaes with the same dimension, options and transformation
@@ -320,6 +342,10 @@ class BasicCmaes {
     has_best_ = s.has_best;
     best_history_.assign(s.best_history.begin(), s.best_history.end());
     status_ = s.status;
+    restarts_ = s.restarts;
+    start_generations_ = s.start_generations;
+    start_first_loss_ = s.start_first_loss;
+    start_best_loss_ = s.start_best_loss;
     sampled_ = false;  // the population is a function of the state: the next ask() redraws it
     if constexpr (!Transformation::is_identity) refresh_mean_parameters();
   }
@@ -338,6 +364,10 @@ class BasicCmaes {
     std::vector<std::pair<std::string, std::string>> fields{
         {"optimiser.seed", std::to_string(options_.seed)}, {"optimiser.sigma0", detail::format_value(options_.sigma0)}};
     for (auto& field : transformation_.identity_fields()) fields.push_back(std::move(field));
+    if (restarts_enabled()) {  // only then, so checkpoints written before restarts existed still resume
+      fields.emplace_back("optimiser.restart_sigma_fraction", detail::format_value(options_.restart_sigma_fraction));
+      fields.emplace_back("optimiser.restart_loss_fraction", detail::format_value(options_.restart_loss_fraction));
+    }
     return fields;
   }
 
@@ -347,6 +377,12 @@ class BasicCmaes {
   void serialize(Archive& archive) {
     CmaesState s = state();
     s.serialize(archive);
+    if (restarts_enabled()) {
+      archive.field("cmaes.restarts", s.restarts);
+      archive.field("cmaes.start_generations", s.start_generations);
+      archive.field("cmaes.start_first_loss", s.start_first_loss);
+      archive.field("cmaes.start_best_loss", s.start_best_loss);
+    }
     if constexpr (Archive::is_loading) restore(s);
   }
 
@@ -370,6 +406,48 @@ class BasicCmaes {
             "must be >= 1 (+inf disables the criterion)");
     require(!std::isnan(o.tolupsigma) && o.tolupsigma > 0.0, "cmaes.tolupsigma", o.tolupsigma,
             "must be > 0 (+inf disables the criterion)");
+    require(o.restart_sigma_fraction >= 0.0 && o.restart_sigma_fraction < 1.0, "cmaes.restart_sigma_fraction",
+            o.restart_sigma_fraction, "must be in [0, 1) (0: no restarts)");
+    require(o.restart_loss_fraction > 0.0 && o.restart_loss_fraction <= 1.0, "cmaes.restart_loss_fraction",
+            o.restart_loss_fraction, "must be in (0, 1]");
+  }
+
+  bool restarts_enabled() const noexcept { return options_.restart_sigma_fraction > 0.0; }
+
+  // A stall: σ shrank below restart_sigma_fraction·σ0 while this start's best loss did not
+  // fall below restart_loss_fraction × the best of its first tolfun_generations generations
+  // (a window, not the first generation alone, whose candidates may all be far off, e.g.
+  // diverging networks with a penalty loss).
+  bool stalled() const noexcept {
+    return restarts_enabled() && start_generations_ >= tolfun_generations_ &&
+           sigma_ < options_.restart_sigma_fraction * options_.sigma0 && std::isfinite(start_first_loss_) &&
+           start_best_loss_ > options_.restart_loss_fraction * start_first_loss_;
+  }
+
+  // A new start: its mean is a draw of the initial distribution N(mean0, σ0² I), from the
+  // stream (seed, generation, restart number, 1) (candidates use dataset index 0), so it is a
+  // function of the seed and the generation. generation_, evaluations_ and the best-so-far
+  // carry on (the samples of generation g come from the streams of g).
+  void restart() {
+    const auto en = static_cast<Eigen::Index>(n_);
+    ++restarts_;
+    Eigen::VectorXd z(en);
+    RandomStream stream(StreamKey{options_.seed, generation_, restarts_, 1, Purpose::optimiser});
+    stream.fill_normal(z);
+    mean_ = start_mean_ + options_.sigma0 * z;
+    sigma_ = options_.sigma0;
+    C_ = Eigen::MatrixXd::Identity(en, en);
+    B_ = Eigen::MatrixXd::Identity(en, en);
+    D_ = Eigen::VectorXd::Ones(en);
+    eigenvalues_ = Eigen::VectorXd::Ones(en);
+    inv_sqrt_C_ = Eigen::MatrixXd::Identity(en, en);
+    p_sigma_ = Eigen::VectorXd::Zero(en);
+    p_c_ = Eigen::VectorXd::Zero(en);
+    updates_ = 0;
+    best_history_.clear();
+    start_first_loss_ = start_best_loss_ = std::numeric_limits<double>::infinity();
+    start_generations_ = 0;
+    if constexpr (!Transformation::is_identity) refresh_mean_parameters();
   }
 
   void sample() {
@@ -545,6 +623,11 @@ class BasicCmaes {
   bool has_best_ = false;
   std::deque<double> best_history_;  // best finite loss per generation (+inf if none)
   Status status_;
+  Eigen::VectorXd start_mean_;  // mean0 in the search space: the centre of a restart's mean
+  std::size_t restarts_ = 0;
+  std::size_t start_generations_ = 0;  // generations told since this start
+  double start_first_loss_ = std::numeric_limits<double>::infinity();  // best of this start's first tolfun_generations
+  double start_best_loss_ = std::numeric_limits<double>::infinity();   // best since this start
 };
 
 /// Plain CMA-ES over θ.
