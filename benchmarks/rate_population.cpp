@@ -220,25 +220,6 @@ void BM_two_layer_example_generation(benchmark::State& state) {
   if (state.range(0) == 1) two_layer_example_generation(state, HierarchicalPcaTask(config));
   else two_layer_example_generation(state, MatrixProductsNetwork{HierarchicalPcaTask(config)});
 }
-
-// One generation of examples/oja_antihebbian_network.cpp at --inputs 50 --outputs 5 (population
-// 30 × 10 datasets × 800 steps) on the calling thread (CPU time): path 1 = `simulate` (the
-// output-major path, `run_output_major` in tasks/rate_network.hpp), path 0 =
-// `simulate_matrix_products` (the path 50 → 5 took before it). Ratio = path 0 / path 1.
-void BM_two_layer_50x5_generation(benchmark::State& state) {
-  HierarchicalPcaConfig config;
-  config.input.inputs = 50;
-  config.outputs = 5;
-  config.datasets = 10;
-  const Eigen::MatrixXd thetas = random_rules(54, 30, 0.01);
-  const auto run = [&](const auto& task) {
-    MetaLearner learner(task, PrincipalVectorsDistance(), Cmaes(Eigen::VectorXd::Zero(54)), SerialExecutor(), {.seed = 1});
-    for (auto _ : state) benchmark::DoNotOptimize(learner.evaluate(thetas, 0).data());
-  };
-  if (state.range(0) == 1) run(HierarchicalPcaTask(config));
-  else run(MatrixProductsNetwork{HierarchicalPcaTask(config)});
-  counters(state, 30.0 * 10.0 * 800.0);
-}
 }  // namespace
 
 BENCHMARK(BM_single_neuron_population)->ArgsProduct({{3, 10, 100, 1000}, {13, 64, 256}})->Unit(benchmark::kMillisecond);
@@ -260,7 +241,5 @@ BENCHMARK(BM_two_layer_example_generation)
     ->ArgNames({"path", "threads"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
-
-BENCHMARK(BM_two_layer_50x5_generation)->Arg(0)->Arg(1)->ArgName("path")->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -285,27 +285,6 @@ class BasicRateNetworkTask {
     return out;
   }
 
-  // Loops over the candidates for `run_output_major`; the arrays never overlap (`__restrict` lets
-  // the compiler vectorise them: one candidate per lane, every lane in the scalar order).
-  static void square_and_sum(const Scalar* __restrict y, Scalar* __restrict yy, Scalar* __restrict y_sum,
-                             Scalar* __restrict yy_sum, Eigen::Index count) {
-    for (Eigen::Index q = 0; q < count; ++q) {
-      yy[q] = y[q] * y[q];
-      y_sum[q] += y[q];
-      yy_sum[q] += yy[q];
-    }
-  }
-  // sums[0·P + c] += y_i y_j, [1·P] += y_i y_j², [2·P] += y_i² y_j, [3·P] += y_i² y_j² for candidate c.
-  static void pair_moments(const Scalar* __restrict yi, const Scalar* __restrict yj, const Scalar* __restrict yi2,
-                           const Scalar* __restrict yj2, Scalar* __restrict sums, Eigen::Index p) {
-    for (Eigen::Index c = 0; c < p; ++c) {
-      sums[c] += yi[c] * yj[c];
-      sums[p + c] += yi[c] * yj2[c];
-      sums[2 * p + c] += yi2[c] * yj[c];
-      sums[3 * p + c] += yi2[c] * yj2[c];
-    }
-  }
-
   // The §3.2 network at large N (`uses_output_major`). Every per-candidate quantity is stored
   // output-major, column i·P + c for output i of candidate c, and Y row-major, so that for one
   // sample the P candidates of an output are contiguous: the lateral input, ⟨y_i^β⟩ and the
@@ -365,11 +344,23 @@ class BasicRateNetworkTask {
             const Scalar* yj = row + j * p;
             for (Eigen::Index c = 0; c < p; ++c) yi[c] += lij[c] * yj[c];
           }
-        square_and_sum(row, row2, y_sum.data(), yy_sum.data(), mp);
+        for (Eigen::Index q = 0; q < mp; ++q) {
+          row2[q] = row[q] * row[q];
+          y_sum[static_cast<std::size_t>(q)] += row[q];
+          yy_sum[static_cast<std::size_t>(q)] += row2[q];
+        }
         if (lateral_plastic)
           for (Eigen::Index i = 1; i < m; ++i)
-            for (Eigen::Index j = 0; j < i; ++j)
-              pair_moments(row + i * p, row + j * p, row2 + i * p, row2 + j * p, pair_sums.data() + 4 * pair_of(i, j) * p, p);
+            for (Eigen::Index j = 0; j < i; ++j) {
+              Scalar* sums = pair_sums.data() + 4 * pair_of(i, j) * p;
+              const Scalar *yi = row + i * p, *yj = row + j * p, *yi2 = row2 + i * p, *yj2 = row2 + j * p;
+              for (Eigen::Index c = 0; c < p; ++c) {
+                sums[c] += yi[c] * yj[c];
+                sums[p + c] += yi[c] * yj2[c];
+                sums[2 * p + c] += yi2[c] * yj[c];
+                sums[3 * p + c] += yi2[c] * yj2[c];
+              }
+            }
       }
 
       // Feedforward moments: rows 0 … N−1 are x^1, N … 2N−1 are x^2.
