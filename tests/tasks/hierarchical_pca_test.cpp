@@ -117,42 +117,6 @@ TEST_CASE("the moment kernel and the matrix products match the per-sample refere
   CHECK(fast[0].lateral.triangularView<Eigen::Upper>().toDenseMatrix().isZero());  // j < i only
 }
 
-TEST_CASE("the output-major path (N > 8) matches the per-sample reference for both rules", "[hierarchical_pca]") {
-  // 10 → 3: more inputs than the moment kernel takes, so `simulate` runs `run_output_major`.
-  for (const bool lateral_plastic : {true, false}) {
-    HierarchicalPcaConfig config = network(10, 3, 20);
-    config.batch_size = 40;
-    config.lateral_plastic = lateral_plastic;
-    const HierarchicalPcaTaskDouble task(config);
-    REQUIRE_FALSE(task.uses_moments());
-    REQUIRE(task.uses_output_major());
-    RandomStream r(StreamKey{9, 0, 0, 0, Purpose::user});
-    Eigen::MatrixXd thetas(54, 4);
-    r.fill_normal(thetas);
-    thetas *= 0.05;
-    thetas.col(0) = task.oja_anti_hebbian();
-    thetas(9 + 3, 3) = 50.0;  // explosive Hebbian feedforward: candidate 3 diverges and is frozen
-    const auto fast = task.simulate(thetas, {3, 0, 0});
-    const auto reference = task.simulate_per_sample(thetas, {3, 0, 0});
-    for (std::size_t c = 0; c < 4; ++c) {
-      INFO("candidate " << c << ", lateral plastic " << lateral_plastic);
-      REQUIRE(fast[c].diverged_at_step == reference[c].diverged_at_step);
-      // Double precision, 20 steps: only summation order differs (⟨x y⟩ as ⟨x xᵀ⟩ W, see the header).
-      CHECK((fast[c].weights - reference[c].weights).norm() <= 1e-12 * (1.0 + reference[c].weights.norm()));
-      CHECK((fast[c].lateral - reference[c].lateral).norm() <= 1e-12 * (1.0 + reference[c].lateral.norm()));
-    }
-    CHECK(fast[3].diverged());
-    CHECK_FALSE(fast[0].diverged());
-    CHECK(fast[0].lateral.isZero() == !lateral_plastic);
-    CHECK(fast[0].lateral.triangularView<Eigen::Upper>().toDenseMatrix().isZero());  // j < i only
-  }
-  HierarchicalPcaConfig config = network(50, 5);
-  CHECK(HierarchicalPcaTask(config).uses_output_major());
-  CHECK_FALSE(HierarchicalPcaTask(network(5, 5)).uses_output_major());  // the moment kernel's shape
-  config.lateral = false;  // §3.1 (tasks/principal_vector.hpp) keeps the matrix products
-  CHECK_FALSE(HierarchicalPcaTask(config).uses_output_major());
-}
-
 TEST_CASE("a diverging rule pair gets the finite penalty", "[hierarchical_pca]") {
   const HierarchicalPcaTask task(network(3, 2, 100));
   Eigen::MatrixXd thetas = Eigen::MatrixXd::Zero(54, 2);

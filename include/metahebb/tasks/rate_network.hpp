@@ -73,11 +73,9 @@ struct RateNetworkConfig {
 /// (two rates and the weight). With VolterraBasis (the default) `simulate` takes every moment
 /// either from the input batch's moments (tasks/rate_network_moments.hpp: with a lateral group,
 /// N ≤ 8 and rules of order ≤ 2 in the rates — the §3.2 network at 5 → 5 — one candidate per
-/// SIMD lane), or with a lateral group and more inputs (the §3.2 network at 50 → 5) from the
-/// output-major batch path (`run_output_major`: ⟨x y⟩ as ⟨x xᵀ⟩ W, the lateral moments over the
-/// candidates), or otherwise (§3.1) from one matrix product (`simulate_matrix_products`); any other
+/// SIMD lane) or, otherwise, from one matrix product (`simulate_matrix_products`); any other
 /// RateRule is evaluated synapse by synapse, sample by sample (the path `simulate_per_sample`
-/// always takes). The four paths differ only in summation order.
+/// always takes). The three paths differ only in summation order.
 template <class Scalar, class Rule = VolterraBasis>
 class BasicRateNetworkTask {
   static_assert(check_rate_rule<Rule>());
@@ -133,7 +131,7 @@ class BasicRateNetworkTask {
   }
 
   std::vector<observation> simulate(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx) const {
-    return run(thetas, ctx, uses_moments() ? Path::moment_lanes : uses_output_major() ? Path::output_major : Path::matrix_products);
+    return run(thetas, ctx, uses_moments() ? Path::moment_lanes : Path::matrix_products);
   }
 
   /// The same network with both rules evaluated synapse by synapse (the tests' reference).
@@ -142,23 +140,11 @@ class BasicRateNetworkTask {
   }
 
   /// The moments from one matrix product per step, [1, X, X∘X]ᵀ [1, Y, Y∘Y] (rules/volterra_batch_update.hpp),
-  /// whatever the shape (the path `simulate` takes without a lateral group, §3.1; at 50 → 5 the path before
-  /// `run_output_major`, kept as its reference in benchmarks/rate_population.cpp).
+  /// whatever the shape (the path `simulate` takes when the moment kernel does not apply).
   std::vector<observation> simulate_matrix_products(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx) const
     requires std::is_same_v<Rule, VolterraBasis>
   {
     return run(thetas, ctx, Path::matrix_products);
-  }
-
-  /// True if `simulate` runs the output-major batch path (`run_output_major`): a lateral group,
-  /// more than 8 inputs (else the moment kernel) and rules of order <= 2 in the rates — the
-  /// §3.2 network at 50 → 5. The moments are the same as the matrix products' up to summation order.
-  bool uses_output_major() const noexcept {
-    if constexpr (volterra)
-      return config_.lateral && !uses_moments() && moment_step_supports(groups_.group(0).basis) &&
-             moment_step_supports(groups_.group(1).basis);
-    else
-      return false;
   }
 
   /// True if `simulate` runs the moment kernel (tasks/rate_network_moments.hpp).
@@ -196,7 +182,7 @@ class BasicRateNetworkTask {
     return Groups(std::move(groups));
   }
 
-  enum class Path { per_sample, matrix_products, moment_lanes, moment_scalar, output_major };
+  enum class Path { per_sample, matrix_products, moment_lanes, moment_scalar };
 
   std::vector<observation> run(const Eigen::MatrixXd& thetas, const EvaluationContext& ctx, Path path) const {
     const bool per_sample = path == Path::per_sample;
@@ -221,7 +207,6 @@ class BasicRateNetworkTask {
     if constexpr (volterra) {
       if (path == Path::moment_lanes) return run_moments<xsimd::batch<Scalar>>(thetas, inputs, stream, w0);
       if (path == Path::moment_scalar) return run_moments<Scalar>(thetas, inputs, stream, w0);
-      if (path == Path::output_major) return run_output_major(thetas, inputs, stream, w0);
     }
 
     // Column c·M + i is output i of candidate c; it learns with candidate c's rule A.
@@ -278,186 +263,6 @@ class BasicRateNetworkTask {
       auto& o = out[static_cast<std::size_t>(c)];
       o.weights = w.middleCols(c * m, m).template cast<double>();
       o.lateral = w_lateral[static_cast<std::size_t>(c)].template cast<double>();
-      o.principal_vectors = inputs.principal_vectors().leftCols(m);
-      o.diverged_at_step = diverged_at[static_cast<std::size_t>(c)];
-      o.steps = config_.steps;
-    }
-    return out;
-  }
-
-  // The §3.2 network at large N (`uses_output_major`). Every per-candidate quantity is stored
-  // output-major, column i·P + c for output i of candidate c, and Y row-major, so that for one
-  // sample the P candidates of an output are contiguous: the lateral input, ⟨y_i^β⟩ and the
-  // lateral moments ⟨y_i^a y_j^b⟩ are plain loops over c (one candidate per vector lane, each
-  // lane summing in sample order) instead of the matrix products path's per-candidate dot
-  // products. The feedforward moments with α ≥ 1 are, with Y⁰ = X W (before the lateral input),
-  //   ⟨x^α y_i⟩  = (⟨x^α xᵀ⟩ W)_i + Σ_{j<i} ŵ_ij ⟨x^α y_j⟩   (a 2N × N matrix shared by all candidates)
-  //   ⟨x^α y_i²⟩ = ([X, X∘X]ᵀ (Y∘Y))_i / N_b
-  // instead of [1, X, X∘X]ᵀ [1, Y, Y∘Y]: N_b·N·2N + 2N·N·MP + N_b·2N·MP multiply-adds instead of
-  // N_b·(2N + 1)·(2MP + 1). The same moments as `simulate_matrix_products` up to summation order.
-  std::vector<observation> run_output_major(const Eigen::MatrixXd& thetas, const RotatedGaussian& inputs, RandomStream& stream,
-                                            const Eigen::MatrixXd& w0) const
-    requires std::is_same_v<Rule, VolterraBasis>
-  {
-    using RowMatrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    const auto n = static_cast<Eigen::Index>(config_.input.inputs), m = static_cast<Eigen::Index>(config_.outputs);
-    const auto nb = static_cast<Eigen::Index>(config_.batch_size);
-    const Eigen::Index p = thetas.cols(), mp = m * p;
-    const VolterraBasis& feedforward = groups_.group(0).basis;
-    const VolterraBasis& lateral = groups_.group(1).basis;
-    const auto terms = static_cast<Eigen::Index>(feedforward.size());
-    const auto lateral_terms = static_cast<Eigen::Index>(lateral.size());
-    const int max_d = feedforward.factor(2).max_order;
-    const bool lateral_plastic = config_.lateral_plastic;
-    const Eigen::Index pairs = m * (m - 1) / 2;  // (i, j), j < i, in the order i = 1, j = 0; i = 2, j = 0, 1; …
-
-    Matrix w(n, mp);
-    for (Eigen::Index i = 0; i < m; ++i)
-      for (Eigen::Index c = 0; c < p; ++c) w.col(i * p + c) = w0.col(i).cast<Scalar>();
-    const Matrix theta_a = thetas.topRows(terms).cast<Scalar>();                    // terms × P
-    const Matrix theta_b = thetas.middleRows(terms, lateral_terms).cast<Scalar>();  // lateral_terms × P
-    std::vector<Scalar> l(static_cast<std::size_t>(pairs * p), Scalar(0));          // ŵ of pair k, candidate c: l[k·P + c]
-    std::vector<Scalar> y_sum(static_cast<std::size_t>(mp)), yy_sum(static_cast<std::size_t>(mp));
-    std::vector<Scalar> pair_sums(static_cast<std::size_t>(4 * pairs * p));  // ⟨y_i^a y_j^b⟩·N_b, a, b ∈ {1, 2}
-    std::vector<Scalar> x_mean(static_cast<std::size_t>(2 * n)), dl(static_cast<std::size_t>(p)), l_power(static_cast<std::size_t>(p));
-    Matrix noise, x(nb, n), xp(nb, 2 * n), h, g1, g2, dw(n, mp), weight_powers(n, max_d + 1);
-    RowMatrix y(nb, mp), yy(nb, mp);
-    std::vector<std::size_t> diverged_at(static_cast<std::size_t>(p), 0);
-    const auto eta = static_cast<Scalar>(config_.eta), eta_lateral = static_cast<Scalar>(config_.eta_lateral);
-    const auto bound = static_cast<Scalar>(config_.weight_bound);
-    const auto batch = static_cast<Scalar>(nb);
-    const auto pair_of = [](Eigen::Index i, Eigen::Index j) { return i * (i - 1) / 2 + j; };
-
-    for (std::size_t t = 1; t <= config_.steps; ++t) {
-      inputs.sample(stream, noise, x);
-      y.noalias() = x * w;
-      std::fill(y_sum.begin(), y_sum.end(), Scalar(0));
-      std::fill(yy_sum.begin(), yy_sum.end(), Scalar(0));
-      std::fill(pair_sums.begin(), pair_sums.end(), Scalar(0));
-      for (Eigen::Index s = 0; s < nb; ++s) {
-        Scalar* row = y.data() + s * mp;
-        Scalar* row2 = yy.data() + s * mp;
-        for (Eigen::Index i = 1; i < m; ++i)  // lateral input, in the order of Eq. 6
-          for (Eigen::Index j = 0; j < i; ++j) {
-            const Scalar* lij = l.data() + pair_of(i, j) * p;
-            Scalar* yi = row + i * p;
-            const Scalar* yj = row + j * p;
-            for (Eigen::Index c = 0; c < p; ++c) yi[c] += lij[c] * yj[c];
-          }
-        for (Eigen::Index q = 0; q < mp; ++q) {
-          row2[q] = row[q] * row[q];
-          y_sum[static_cast<std::size_t>(q)] += row[q];
-          yy_sum[static_cast<std::size_t>(q)] += row2[q];
-        }
-        if (lateral_plastic)
-          for (Eigen::Index i = 1; i < m; ++i)
-            for (Eigen::Index j = 0; j < i; ++j) {
-              Scalar* sums = pair_sums.data() + 4 * pair_of(i, j) * p;
-              const Scalar *yi = row + i * p, *yj = row + j * p, *yi2 = row2 + i * p, *yj2 = row2 + j * p;
-              for (Eigen::Index c = 0; c < p; ++c) {
-                sums[c] += yi[c] * yj[c];
-                sums[p + c] += yi[c] * yj2[c];
-                sums[2 * p + c] += yi2[c] * yj[c];
-                sums[3 * p + c] += yi2[c] * yj2[c];
-              }
-            }
-      }
-
-      // Feedforward moments: rows 0 … N−1 are x^1, N … 2N−1 are x^2.
-      xp.leftCols(n) = x;
-      xp.rightCols(n) = x.cwiseProduct(x);
-      h.noalias() = xp.transpose() * x;
-      g1.noalias() = h * w;
-      for (Eigen::Index i = 1; i < m; ++i)
-        for (Eigen::Index j = 0; j < i; ++j)
-          for (Eigen::Index c = 0; c < p; ++c) {
-            const Scalar lij = l[static_cast<std::size_t>(pair_of(i, j) * p + c)];
-            g1.col(i * p + c) += lij * g1.col(j * p + c);
-          }
-      g1 /= batch;
-      g2.noalias() = xp.transpose() * yy;
-      g2 /= batch;
-      for (Eigen::Index r = 0; r < 2 * n; ++r) x_mean[static_cast<std::size_t>(r)] = xp.col(r).sum() / batch;
-
-      for (Eigen::Index i = 0; i < m; ++i)
-        for (Eigen::Index c = 0; c < p; ++c) {
-          const Eigen::Index q = i * p + c;
-          weight_powers.col(0).setOnes();
-          for (int d = 1; d <= max_d; ++d) weight_powers.col(d) = weight_powers.col(d - 1).cwiseProduct(w.col(q));
-          Scalar* out = dw.col(q).data();
-          std::fill(out, out + n, Scalar(0));
-          for (Eigen::Index k = 0; k < terms; ++k) {
-            const Scalar coefficient = theta_a(k, c);
-            if (coefficient == Scalar(0)) continue;
-            const auto kk = static_cast<std::size_t>(k);
-            const int a = feedforward.exponent(kk, 0), b = feedforward.exponent(kk, 1);
-            const Scalar* w_power = weight_powers.col(feedforward.exponent(kk, 2)).data();
-            if (a == 0) {  // ⟨y^β⟩ is the same for every row
-              const Scalar y_moment = b == 0 ? Scalar(1)
-                                      : b == 1 ? y_sum[static_cast<std::size_t>(q)] / batch
-                                               : yy_sum[static_cast<std::size_t>(q)] / batch;
-              const Scalar coefficient_moment = coefficient * y_moment;
-              for (Eigen::Index r = 0; r < n; ++r) out[r] += coefficient_moment * w_power[r];
-            } else {
-              const Scalar* moment = b == 0   ? x_mean.data() + (a - 1) * n
-                                     : b == 1 ? g1.col(q).data() + (a - 1) * n
-                                              : g2.col(q).data() + (a - 1) * n;
-              for (Eigen::Index r = 0; r < n; ++r) out[r] += coefficient * moment[r] * w_power[r];
-            }
-          }
-        }
-      w.noalias() += eta * dw;
-
-      if (lateral_plastic)  // Δŵ_ij = Σ_k B_k ⟨y_i^a y_j^b⟩ ŵ_ij^δ, over the candidates
-        for (Eigen::Index i = 1; i < m; ++i)
-          for (Eigen::Index j = 0; j < i; ++j) {
-            Scalar* lij = l.data() + pair_of(i, j) * p;
-            const Scalar* sums = pair_sums.data() + 4 * pair_of(i, j) * p;
-            std::fill(dl.begin(), dl.end(), Scalar(0));
-            for (Eigen::Index k = 0; k < lateral_terms; ++k) {
-              const auto kk = static_cast<std::size_t>(k);
-              const int a = lateral.exponent(kk, 0), b = lateral.exponent(kk, 1), d = lateral.exponent(kk, 2);
-              for (Eigen::Index c = 0; c < p; ++c) {
-                const Scalar coefficient = theta_b(k, c);
-                if (coefficient == Scalar(0)) continue;
-                const auto yi = static_cast<std::size_t>(i * p + c), yj = static_cast<std::size_t>(j * p + c);
-                const Scalar moment = a == 0 && b == 0 ? Scalar(1)
-                                      : b == 0         ? (a == 1 ? y_sum[yi] : yy_sum[yi]) / batch
-                                      : a == 0         ? (b == 1 ? y_sum[yj] : yy_sum[yj]) / batch
-                                                       : sums[(2 * (a - 1) + (b - 1)) * p + c] / batch;
-                Scalar weight_power = 1;
-                for (int e = d; e > 0; --e) weight_power *= lij[c];
-                dl[static_cast<std::size_t>(c)] += coefficient * moment * weight_power;
-              }
-            }
-            for (Eigen::Index c = 0; c < p; ++c) lij[c] += eta_lateral * dl[static_cast<std::size_t>(c)];
-          }
-
-      for (Eigen::Index c = 0; c < p; ++c) {  // |w| and |ŵ| ≤ bound (false for NaN and ±inf), else frozen at 0
-        auto& at = diverged_at[static_cast<std::size_t>(c)];
-        if (at == 0) {
-          bool bounded = true;
-          for (Eigen::Index i = 0; i < m; ++i)
-            for (Eigen::Index r = 0; r < n; ++r) bounded = bounded && std::abs(w(r, i * p + c)) <= bound;
-          for (Eigen::Index k = 0; k < pairs; ++k) bounded = bounded && std::abs(l[static_cast<std::size_t>(k * p + c)]) <= bound;
-          if (!bounded) at = t;
-        }
-        if (at != 0) {
-          for (Eigen::Index i = 0; i < m; ++i) w.col(i * p + c).setZero();
-          for (Eigen::Index k = 0; k < pairs; ++k) l[static_cast<std::size_t>(k * p + c)] = Scalar(0);
-        }
-      }
-    }
-
-    std::vector<observation> out(static_cast<std::size_t>(p));
-    for (Eigen::Index c = 0; c < p; ++c) {
-      auto& o = out[static_cast<std::size_t>(c)];
-      o.weights.resize(n, m);
-      o.lateral.setZero(m, m);
-      for (Eigen::Index i = 0; i < m; ++i) {
-        o.weights.col(i) = w.col(i * p + c).template cast<double>();
-        for (Eigen::Index j = 0; j < i; ++j) o.lateral(i, j) = l[static_cast<std::size_t>(pair_of(i, j) * p + c)];
-      }
       o.principal_vectors = inputs.principal_vectors().leftCols(m);
       o.diverged_at_step = diverged_at[static_cast<std::size_t>(c)];
       o.steps = config_.steps;
