@@ -32,7 +32,7 @@ int main(int argc, char** argv) try {
                         {{"inputs", "5", "number of input neurons N"},
                          {"outputs", "5", "number of output neurons M (M <= N)"},
                          {"seed", "1", "random seed (datasets, initial rules, CMA-ES)"},
-                         {"generations", "2500", "CMA-ES generations"},
+                         {"generations", "8000", "CMA-ES generations at most (≈ 13 min with 2 threads at 5 → 5; the run stops earlier at --stop-below)"},
                          {"datasets", "10", "datasets per candidate pair of rules"},
                          {"steps", "800", "batch updates per dataset"},
                          {"l1", "0.03", "L1 penalty weight on the coefficients"},
@@ -40,6 +40,7 @@ int main(int argc, char** argv) try {
                          {"stop-below", "15", "stop once both rules of the CMA-ES mean are this close to the reference pair, in degrees (0: never)"},
                          {"sigma", "0.1", "initial CMA-ES step size"},
                          {"population", "30", "CMA-ES population (0: 4 + 3 ln 54 = 15, whose sigma collapses on this noisy loss)"},
+                         {"restart-sigma", "0.1", "restart CMA-ES (sigma0, a new mean drawn around the start) when sigma < this x sigma0 while the best loss has not halved since its first 64 generations (0: never)"},
                          {"threads", "0", "worker threads per process (0: all cores, shared by the processes)"},
                          {"csv", "", "write one row per generation to this file"},
                          {"checkpoint", "", "save the search here every 10 generations; resume from it if it exists"}});
@@ -64,6 +65,10 @@ int main(int argc, char** argv) try {
   cmaes_options.sigma0 = cli.get<double>("sigma");
   cmaes_options.seed = seed;
   cmaes_options.population_size = cli.get<std::size_t>("population");
+  // Some seeds settle on the collapsed-outputs plateau (loss ≈ 4, σ shrinking): start again (docs/oja-antihebbian.md).
+  cmaes_options.restart_sigma_fraction = cli.get<double>("restart-sigma");
+  require(cmaes_options.restart_sigma_fraction >= 0.0 && cmaes_options.restart_sigma_fraction < 1.0, "--restart-sigma",
+          cmaes_options.restart_sigma_fraction, "must be in [0, 1) (0: never)");
   // λ on every coefficient, λ + λ_u on the terms the task cannot identify (docs/oja-antihebbian.md).
   const double l1 = cli.get<double>("l1"), l1_unidentifiable = cli.get<double>("l1-unidentifiable");
   require_non_negative("--l1", l1);
@@ -91,7 +96,7 @@ int main(int argc, char** argv) try {
   const std::string identity = "inputs=" + std::to_string(config.input.inputs) + " outputs=" +
                                std::to_string(config.outputs) + " datasets=" + std::to_string(config.datasets) +
                                " steps=" + std::to_string(config.steps) + " l1=" + cli.get<std::string>("l1") +
-                               " l1_unidentifiable=" + cli.get<std::string>("l1-unidentifiable");
+                               " l1_unidentifiable=" + cli.get<std::string>("l1-unidentifiable");  // σ0, seed, restarts: the optimiser's own identity
   std::size_t resumed_at = 0;
   if (!checkpoint_path.empty() && std::filesystem::exists(checkpoint_path)) {
     resumed_at = callbacks::resume(learner, checkpoint_path, identity).generation;
@@ -128,11 +133,11 @@ int main(int argc, char** argv) try {
       "{\"inputs\": %zu, \"outputs\": %zu, \"loss\": %.6g, \"reference_loss\": %.6g, \"angle_feedforward_deg\": %.3f, "
       "\"angle_lateral_deg\": %.3f, \"angle_feedforward_identifiable_deg\": %.3f, "
       "\"angle_lateral_identifiable_deg\": %.3f, \"rediscovered\": %s, \"generations\": %zu, \"evaluations\": %zu, "
-      "\"seconds\": %.2f, \"status\": \"%s\"}\n",
+      "\"restarts\": %zu, \"seconds\": %.2f, \"status\": \"%s\"}\n",
       config.input.inputs, config.outputs, losses[0], losses[1], angle_feedforward, angle_lateral,
       angle_feedforward_identifiable, angle_lateral_identifiable,
       angle_feedforward < 15.0 && angle_lateral < 15.0 ? "true" : "false", result.generations, result.evaluations,
-      result.seconds, std::string(to_string(result.status.code)).c_str());
+      learner.optimiser().restarts(), result.seconds, std::string(to_string(result.status.code)).c_str());
   return 0;
 } catch (const std::exception& e) {
   std::cerr << e.what() << '\n';

@@ -80,8 +80,8 @@ def main():
 
     network = "angle_lateral_deg" in next(iter(results.values()))
     if network:
-        print("| seed | feedforward angle (identifiable) | lateral angle (identifiable) | both < 15° | generations | status | held-out loss (reference) | wall s |")
-        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        print("| seed | feedforward angle (identifiable) | lateral angle (identifiable) | both < 15° | generations | restarts | status | held-out loss (reference) | wall s |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     else:
         print("| seed | angle to Oja (identifiable terms) | < 10° | generations | status | held-out loss (Oja) | wall s |")
         print("| --- | --- | --- | --- | --- | --- | --- |")
@@ -93,7 +93,7 @@ def main():
         if network:
             print(f"| {seed} | {r['angle_feedforward_deg']:.3f}° ({r['angle_feedforward_identifiable_deg']:.2f}°) | "
                   f"{r['angle_lateral_deg']:.3f}° ({r['angle_lateral_identifiable_deg']:.2f}°) | {'yes' if ok else 'no'} | "
-                  f"{r['generations']} | {r['status']} | {r['loss']:.4f} ({r['reference_loss']:.4f}) | {r['wall_s']:.0f} |")
+                  f"{r['generations']} | {r.get('restarts', 0)} | {r['status']} | {r['loss']:.4f} ({r['reference_loss']:.4f}) | {r['wall_s']:.0f} |")
         else:
             print(f"| {seed} | {r['angle_deg']:.3f}° ({r['angle_identifiable_deg']:.2f}°) | {'yes' if ok else 'no'} | "
                   f"{r['generations']} | {r['status']} | {r['loss']:.4f} ({r['oja_loss']:.4f}) | {r['wall_s']:.0f} |")
