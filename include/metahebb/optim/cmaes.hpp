@@ -1,7 +1,8 @@
 #pragma once
 /// CMA-ES with full covariance, as in Hansen, "The CMA Evolution Strategy: A Tutorial"
 /// (arXiv:1604.00772), non-active variant: only the μ best candidates get (positive)
-/// weights. Equation numbers below refer to that tutorial.
+/// weights. Equation numbers below refer to that tutorial. Optionally it restarts after a
+/// stall (σ collapsed without progress; CmaesOptions::restart_sigma_fraction, docs/cmaes.md).
 ///
 /// Non-finite losses (NaN, ±inf) are ranked last and counted; they never reach the
 /// state. A generation whose losses are all non-finite carries no ranking information,
