@@ -92,7 +92,7 @@ case "$mode" in
     s1="--inputs 3,10,30 --generations 300" ;;
   full)
     oja3="--generations 1500"; oja100="--generations 4000"
-    net5="--generations 8000"; net50="--generations 1500"
+    net5="--generations 8000"; net50="--generations 3000"
     spk="--iterations 40 --datasets 4"; seeds="1 2 3 4 5"
     s1="--inputs 3,10,30,100 --generations 1500" ;;
 esac
