@@ -175,14 +175,7 @@ class BasicCmaes {
       refresh_mean_parameters();
     }
     start_mean_ = mean_;
-    sigma_ = options_.sigma0;
-    C_ = Eigen::MatrixXd::Identity(en, en);
-    B_ = Eigen::MatrixXd::Identity(en, en);
-    D_ = Eigen::VectorXd::Ones(en);
-    eigenvalues_ = Eigen::VectorXd::Ones(en);
-    inv_sqrt_C_ = Eigen::MatrixXd::Identity(en, en);
-    p_sigma_ = Eigen::VectorXd::Zero(en);
-    p_c_ = Eigen::VectorXd::Zero(en);
+    reset_distribution();
     population_.resize(en, static_cast<Eigen::Index>(lambda_));
     steps_.resize(en, static_cast<Eigen::Index>(lambda_));
   }
@@ -425,6 +418,19 @@ class BasicCmaes {
            start_best_loss_ > options_.restart_loss_fraction * start_first_loss_;
   }
 
+  // σ = σ0, C = B = I, D = 1 and empty evolution paths: the search distribution of a start.
+  void reset_distribution() {
+    const auto en = static_cast<Eigen::Index>(n_);
+    sigma_ = options_.sigma0;
+    C_ = Eigen::MatrixXd::Identity(en, en);
+    B_ = Eigen::MatrixXd::Identity(en, en);
+    D_ = Eigen::VectorXd::Ones(en);
+    eigenvalues_ = Eigen::VectorXd::Ones(en);
+    inv_sqrt_C_ = Eigen::MatrixXd::Identity(en, en);
+    p_sigma_ = Eigen::VectorXd::Zero(en);
+    p_c_ = Eigen::VectorXd::Zero(en);
+  }
+
   // A new start: its mean is a draw of the initial distribution N(mean0, σ0² I), from the
   // stream (seed, generation, restart number, 1) (candidates use dataset index 0), so it is a
   // function of the seed and the generation. generation_, evaluations_ and the best-so-far
@@ -436,14 +442,7 @@ class BasicCmaes {
     RandomStream stream(StreamKey{options_.seed, generation_, restarts_, 1, Purpose::optimiser});
     stream.fill_normal(z);
     mean_ = start_mean_ + options_.sigma0 * z;
-    sigma_ = options_.sigma0;
-    C_ = Eigen::MatrixXd::Identity(en, en);
-    B_ = Eigen::MatrixXd::Identity(en, en);
-    D_ = Eigen::VectorXd::Ones(en);
-    eigenvalues_ = Eigen::VectorXd::Ones(en);
-    inv_sqrt_C_ = Eigen::MatrixXd::Identity(en, en);
-    p_sigma_ = Eigen::VectorXd::Zero(en);
-    p_c_ = Eigen::VectorXd::Zero(en);
+    reset_distribution();
     updates_ = 0;
     best_history_.clear();
     start_first_loss_ = start_best_loss_ = std::numeric_limits<double>::infinity();
