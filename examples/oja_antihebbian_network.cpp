@@ -9,6 +9,7 @@
 #include <metahebb/callbacks/csv_recorder.hpp>
 #include <metahebb/callbacks/early_stop.hpp>
 #include <metahebb/callbacks/progress_line.hpp>
+#include <metahebb/callbacks/prune.hpp>
 #include <metahebb/core/angle.hpp>
 #include <metahebb/execution/processes.hpp>
 #include <metahebb/io/command_line.hpp>
@@ -41,6 +42,8 @@ int main(int argc, char** argv) try {
                          {"sigma", "0.1", "initial CMA-ES step size"},
                          {"population", "30", "CMA-ES population (0: 4 + 3 ln 54 = 15, whose sigma collapses on this noisy loss)"},
                          {"restart-sigma", "0.1", "restart CMA-ES (sigma0, a new mean drawn around the start) when sigma < this x sigma0 while the best loss has not halved since its first 64 generations (0: never)"},
+                         {"prune-after", "200", "from this generation, set coefficients to 0 when that lowers the objective on a validation set"},
+                         {"prune-every", "100", "generations between pruning steps (0: never prune)"},
                          {"threads", "0", "worker threads per process (0: all cores, shared by the processes)"},
                          {"csv", "", "write one row per generation to this file"},
                          {"checkpoint", "", "save the search here every 10 generations; resume from it if it exists"}});
@@ -93,10 +96,19 @@ int main(int argc, char** argv) try {
   for (const auto& angle : angles) progress.with(angle);
   // Long runs (50 → 5 takes hours) can be killed and resumed: rerun the same command.
   const std::string checkpoint_path = cli.get<std::string>("checkpoint");
+  callbacks::PruneOptions prune_options;
+  prune_options.after = cli.get<std::size_t>("prune-after");
+  prune_options.every = cli.get<std::size_t>("prune-every");
+  const bool pruning = prune_options.every != 0;
+  if (!pruning) prune_options.every = 1;  // unused
+  callbacks::Prune prune(learner, prune_options);
   const std::string identity = "inputs=" + std::to_string(config.input.inputs) + " outputs=" +
                                std::to_string(config.outputs) + " datasets=" + std::to_string(config.datasets) +
                                " steps=" + std::to_string(config.steps) + " l1=" + cli.get<std::string>("l1") +
-                               " l1_unidentifiable=" + cli.get<std::string>("l1-unidentifiable");  // σ0, seed, restarts: the optimiser's own identity
+                               " l1_unidentifiable=" + cli.get<std::string>("l1-unidentifiable") +
+                               (pruning ? " prune_after=" + std::to_string(prune_options.after) +
+                                              " prune_every=" + std::to_string(prune_options.every)
+                                        : std::string());  // σ0, seed, restarts: the optimiser's own identity
   std::size_t resumed_at = 0;
   if (!checkpoint_path.empty() && std::filesystem::exists(checkpoint_path)) {
     resumed_at = callbacks::resume(learner, checkpoint_path, identity).generation;
@@ -109,9 +121,14 @@ int main(int argc, char** argv) try {
     return angle_deg(groups.slice(r.mean_theta, "feedforward"), oja) < stop_below &&
            angle_deg(groups.slice(r.mean_theta, "lateral"), anti_hebbian) < stop_below;
   });
+  // Pruning comes before the checkpoint, so a checkpoint holds the pruned state (callbacks/prune.hpp).
+  auto with_pruning = [&](auto&&... more) {
+    if (pruning) return learner.run(progress, found, prune, more...);
+    return learner.run(progress, found, more...);
+  };
   auto search = [&](auto&&... more) {
-    if (checkpoint_path.empty()) return learner.run(progress, found, more...);
-    return learner.run(progress, found, callbacks::Checkpoint(learner, checkpoint_path, 10, identity), more...);
+    if (checkpoint_path.empty()) return with_pruning(more...);
+    return with_pruning(callbacks::Checkpoint(learner, checkpoint_path, 10, identity), more...);
   };
   const RunResult result = csv.empty() ? search() : search(resumed_at == 0 ? callbacks::CsvRecorder(csv, angles)
                                                         : callbacks::CsvRecorder::resuming(csv, resumed_at, angles));
@@ -133,11 +150,11 @@ int main(int argc, char** argv) try {
       "{\"inputs\": %zu, \"outputs\": %zu, \"loss\": %.6g, \"reference_loss\": %.6g, \"angle_feedforward_deg\": %.3f, "
       "\"angle_lateral_deg\": %.3f, \"angle_feedforward_identifiable_deg\": %.3f, "
       "\"angle_lateral_identifiable_deg\": %.3f, \"rediscovered\": %s, \"generations\": %zu, \"evaluations\": %zu, "
-      "\"restarts\": %zu, \"seconds\": %.2f, \"status\": \"%s\"}\n",
+      "\"restarts\": %zu, \"pruned\": %zu, \"seconds\": %.2f, \"status\": \"%s\"}\n",
       config.input.inputs, config.outputs, losses[0], losses[1], angle_feedforward, angle_lateral,
       angle_feedforward_identifiable, angle_lateral_identifiable,
       angle_feedforward < 15.0 && angle_lateral < 15.0 ? "true" : "false", result.generations, result.evaluations,
-      learner.optimiser().restarts(), result.seconds, std::string(to_string(result.status.code)).c_str());
+      learner.optimiser().restarts(), prune.pruned(), result.seconds, std::string(to_string(result.status.code)).c_str());
   return 0;
 } catch (const std::exception& e) {
   std::cerr << e.what() << '\n';

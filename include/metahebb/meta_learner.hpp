@@ -83,6 +83,13 @@ class MetaLearner {
     return std::move(e.losses);
   }
 
+  /// Scores a population on the datasets named by `context` (context.dataset is ignored), with
+  /// the run's loss and executor, without telling the optimiser: e.g. on a validation set
+  /// whose seed no generation uses (callbacks/prune.hpp).
+  Evaluation evaluate(const Eigen::MatrixXd& thetas, EvaluationContext context) {
+    return metahebb::evaluate(task_, loss_, thetas, context, executor_);
+  }
+
   /// Runs until the optimiser, max_generations or a callback stops it.
   template <class... Callbacks>
   RunResult run(Callbacks&&... callbacks) {

@@ -11,6 +11,7 @@
 #include <metahebb/optim/adam_fd.hpp>
 #include <metahebb/optim/cmaes.hpp>
 #include <metahebb/tasks/principal_vector.hpp>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -179,12 +180,42 @@ TEST_CASE("checkpoints keep the field names of the first format, so older files 
   };
   std::vector<std::string> expected = run_keys;
   expected.insert(expected.end(), cmaes_keys.begin(), cmaes_keys.end());
+  // Added after the first format, at the end (saved since restarts and pruning read them;
+  // a file without them still loads: "a CMA-ES checkpoint without the start counters ..." below).
+  for (const char* key : {"cmaes.restarts", "cmaes.start_generations", "cmaes.start_first_loss", "cmaes.start_best_loss"})
+    expected.emplace_back(key);
   CHECK(keys_of(small_cmaes()) == expected);
   expected = run_keys;
   expected[8] = "identity.optimiser.learning_rate";
   expected[9] = "identity.optimiser.fd_step";
   expected.insert(expected.end(), adam_keys.begin(), adam_keys.end());
   CHECK(keys_of(AdamFd(Eigen::VectorXd::Zero(27))) == expected);
+  fs::remove(path);
+}
+
+TEST_CASE("a CMA-ES checkpoint without the start counters (written before they were saved) still resumes", "[checkpoint]") {
+  const std::string path = temp_path("no_start_fields.ckpt");
+  {
+    MetaLearner learner(small_task(), PrincipalVectorDistance(), small_cmaes(), SerialExecutor{}, {.seed = 5, .max_generations = 2});
+    callbacks::Checkpoint checkpoint(learner, path, 1);
+    learner.run(checkpoint);
+  }
+  std::string text;
+  {
+    std::istringstream in(slurp(path));
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind("cmaes.restarts", 0) != 0 && line.rfind("cmaes.start_", 0) != 0 && line.rfind("crc32 ", 0) != 0)
+        text += line + "\n";
+  }
+  REQUIRE(text.find("cmaes.start_generations") == std::string::npos);
+  char crc[32];
+  std::snprintf(crc, sizeof crc, "crc32 %08x\n", static_cast<unsigned>(io::crc32(text)));
+  text += crc;
+  { std::ofstream(path, std::ios::trunc) << text; }
+  MetaLearner resumed(small_task(), PrincipalVectorDistance(), small_cmaes(), SerialExecutor{}, {.seed = 5, .max_generations = 4});
+  CHECK(callbacks::resume(resumed, path).generation == 2);
+  CHECK(resumed.optimiser().generations_since_start() == 2);
+  CHECK(resumed.run().generations == 4);
   fs::remove(path);
 }
 

@@ -241,6 +241,45 @@ class BasicCmaes {
     if (status_.running() && stalled()) restart();
   }
 
+  /// Pruning outside the ranking (callbacks/prune.hpp): sets the mean's coordinates `indices`
+  /// to 0 and narrows the search there. Each one's standard deviation √C_kk is cut to at most
+  /// `relative_std` × the root mean variance of the other coordinates (those not in `indices`)
+  /// by scaling its row and column of C (C stays positive
+  /// definite), and its component of p_c is cleared; B, D and C^{-1/2} are recomputed and the
+  /// next ask() redraws. A narrowed coordinate still moves, by ≈ relative_std of a step per
+  /// generation, until the next pruning sets it to 0 again; a coordinate already that narrow
+  /// is not narrowed further (pruning it again with C unchanged changes only the mean). p_σ, σ, the counters and the best-so-far are unchanged. For the
+  /// identity transformation (θ = search space) only.
+  void prune(const std::vector<Eigen::Index>& indices, double relative_std = 0.01)
+    requires Transformation::is_identity
+  {
+    require(std::isfinite(relative_std) && relative_std > 0.0 && relative_std <= 1.0, "cmaes.prune relative_std",
+            relative_std, "must be in (0, 1]");
+    const auto en = static_cast<Eigen::Index>(n_);
+    for (const Eigen::Index k : indices)
+      require(k >= 0 && k < en, "cmaes.prune index", k, "must be in [0, " + std::to_string(n_) + ")");
+    // The reference scale: the mean variance of the coordinates not pruned now (of all, if every one is).
+    std::vector<bool> now(n_, false);
+    for (const Eigen::Index k : indices) now[static_cast<std::size_t>(k)] = true;
+    double variance = 0.0;
+    std::size_t others = 0;
+    for (Eigen::Index j = 0; j < en; ++j)
+      if (!now[static_cast<std::size_t>(j)]) variance += C_(j, j), ++others;
+    const double target =
+        relative_std * std::sqrt(others > 0 ? variance / static_cast<double>(others) : C_.trace() / static_cast<double>(n_));
+    for (const Eigen::Index k : indices) {
+      mean_[k] = 0.0;
+      p_c_[k] = 0.0;
+      const double sd = std::sqrt(C_(k, k));
+      if (!(sd > target)) continue;
+      const double scale = target / sd;
+      C_.row(k) *= scale;
+      C_.col(k) *= scale;  // C_kk scaled by scale², so √C_kk = target
+    }
+    if (C_.allFinite()) decompose();
+    sampled_ = false;
+  }
+
   /// Running, or why the search stopped. Latched: once stopped it stays stopped
   /// (further ask/tell calls still work but do not clear it).
   const Status& status() const noexcept { return status_; }
@@ -277,6 +316,14 @@ class BasicCmaes {
   std::size_t total_non_finite() const noexcept { return total_non_finite_; }
   /// Restarts after stalls so far (CmaesOptions::restart_sigma_fraction).
   std::size_t restarts() const noexcept { return restarts_; }
+  /// The best loss of the current start's first tolfun_generations generations, and of the whole
+  /// current start (+inf before any): the search has left its starting plateau once the second
+  /// is well below the first (the restart criterion's test; callbacks/prune.hpp's gate).
+  double start_first_loss() const noexcept { return start_first_loss_; }
+  double start_best_loss() const noexcept { return start_best_loss_; }
+  /// Completed generations since the current start: since the last restart, or generation()
+  /// if there was none (or restarts are off).
+  std::size_t generations_since_start() const noexcept { return restarts_ > 0 ? start_generations_ : generation_; }
 
   /// Best finite loss seen so far (+inf before any) and the candidate that produced it,
   /// in θ units (mean0 before any; see has_best()).
@@ -371,7 +418,12 @@ class BasicCmaes {
   void serialize(Archive& archive) {
     CmaesState s = state();
     s.serialize(archive);
-    if (restarts_enabled()) {
+    // The current start's counters: always saved (callbacks/prune.hpp reads them); a checkpoint
+    // written before they were saved without restarts lacks them, and then they keep the values
+    // of a search that never made progress (which only restarts and pruning read).
+    bool with_start_fields = true;
+    if constexpr (Archive::is_loading) with_start_fields = restarts_enabled() || archive.record().has("cmaes.start_generations");
+    if (with_start_fields) {
       archive.field("cmaes.restarts", s.restarts);
       archive.field("cmaes.start_generations", s.start_generations);
       archive.field("cmaes.start_first_loss", s.start_first_loss);
