@@ -33,7 +33,7 @@ int main(int argc, char** argv) try {
                         {{"inputs", "5", "number of input neurons N"},
                          {"outputs", "5", "number of output neurons M (M <= N)"},
                          {"seed", "1", "random seed (datasets, initial rules, CMA-ES)"},
-                         {"generations", "8000", "CMA-ES generations at most (≈ 13 min with 2 threads at 5 → 5; the run stops earlier at --stop-below)"},
+                         {"generations", "8000", "CMA-ES generations at most (≈ 20 min with 2 threads at 5 → 5; the run stops earlier at --stop-below, seeds 1-6 after 241-1006)"},
                          {"datasets", "10", "datasets per candidate pair of rules"},
                          {"steps", "800", "batch updates per dataset"},
                          {"l1", "0.03", "L1 penalty weight on the coefficients"},

@@ -58,7 +58,7 @@ struct PruneOptions {
 template <class Learner>
 class Prune {
  public:
-  Prune(Learner& learner, PruneOptions options = {}) : learner_(&learner), options_(options) {
+  explicit Prune(Learner& learner, PruneOptions options = {}) : learner_(&learner), options_(options) {
     require(options_.every >= 1, "prune.every", options_.every, "must be >= 1 generation");
     require(options_.validation_rounds >= 1, "prune.validation_rounds", options_.validation_rounds, "must be >= 1");
     require(std::isfinite(options_.relative_std) && options_.relative_std > 0.0 && options_.relative_std <= 1.0,

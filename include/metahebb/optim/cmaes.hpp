@@ -264,7 +264,10 @@ class BasicCmaes {
     double variance = 0.0;
     std::size_t others = 0;
     for (Eigen::Index j = 0; j < en; ++j)
-      if (!now[static_cast<std::size_t>(j)]) variance += C_(j, j), ++others;
+      if (!now[static_cast<std::size_t>(j)]) {
+        variance += C_(j, j);
+        ++others;
+      }
     const double target =
         relative_std * std::sqrt(others > 0 ? variance / static_cast<double>(others) : C_.trace() / static_cast<double>(n_));
     for (const Eigen::Index k : indices) {
