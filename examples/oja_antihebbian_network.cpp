@@ -42,7 +42,7 @@ int main(int argc, char** argv) try {
                          {"sigma", "0.1", "initial CMA-ES step size"},
                          {"population", "30", "CMA-ES population (0: 4 + 3 ln 54 = 15, whose sigma collapses on this noisy loss)"},
                          {"restart-sigma", "0.1", "restart CMA-ES (sigma0, a new mean drawn around the start) when sigma < this x sigma0 while the best loss has not halved since its first 64 generations (0: never)"},
-                         {"prune-after", "200", "from this generation, set coefficients to 0 when that lowers the objective on a validation set"},
+                         {"prune-after", "200", "from this generation of a CMA-ES start, once its best loss has halved, set each coefficient to 0 if that lowers the objective on 50 validation datasets"},
                          {"prune-every", "100", "generations between pruning steps (0: never prune)"},
                          {"threads", "0", "worker threads per process (0: all cores, shared by the processes)"},
                          {"csv", "", "write one row per generation to this file"},
